@@ -1,0 +1,137 @@
+/* Unit tests: line reader, fed whole and trickled one byte at a time. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "line.h"
+#include "tap.h"
+
+static struct io io;
+static int fds[2];
+
+/* Feed bytes through a socket pair; trickle=1 writes one byte at a time
+ * from a child so every buffer boundary is crossed. */
+static void
+feed(const char *data, size_t n, int trickle)
+{
+	pid_t pid;
+	size_t i;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		for (i = 0; i < n; i += trickle ? 1 : n) {
+			size_t k = trickle ? 1 : n;
+			if (write(fds[1], data + i, k) < 0)
+				_exit(1);
+			if (trickle)
+				usleep(200);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	io_init(&io, fds[0], -1, 5000);
+}
+
+static void
+done(void)
+{
+	close(fds[0]);
+	while (wait(NULL) > 0)
+		;
+}
+
+static void
+check_sequence(int trickle)
+{
+	static const char in[] = "HELO a\r\nbare lf\nbare\rcr\r\nnul\0x\r\n"
+	    "cr at end\r";
+	char b[64];
+	struct line ln;
+
+	feed(in, sizeof in - 1, trickle);
+	CHECK(line_read(&io, b, sizeof b, &ln) == 1);
+	CHECK_MEM(ln.s, ln.len, "HELO a");
+	CHECK(ln.end == LINE_END_CRLF && ln.flags == 0 && line_is_strict(&ln));
+	CHECK(ln.raw_len == 8);
+
+	CHECK(line_read(&io, b, sizeof b, &ln) == 1);
+	CHECK_MEM(ln.s, ln.len, "bare lf");
+	CHECK(ln.end == LINE_END_LF && !line_is_strict(&ln));
+
+	CHECK(line_read(&io, b, sizeof b, &ln) == 1);
+	CHECK_MEM(ln.s, ln.len, "bare\rcr");
+	CHECK(ln.end == LINE_END_CRLF && ln.flags == LINE_BARE_CR);
+
+	CHECK(line_read(&io, b, sizeof b, &ln) == 1);
+	CHECK(ln.len == 5 && memcmp(ln.s, "nul\0x", 5) == 0);
+	CHECK(ln.flags == LINE_NUL);
+
+	CHECK(line_read(&io, b, sizeof b, &ln) == 1);
+	CHECK_MEM(ln.s, ln.len, "cr at end\r");
+	CHECK(ln.end == LINE_END_EOF && (ln.flags & LINE_BARE_CR));
+
+	CHECK(line_read(&io, b, sizeof b, &ln) == 0);
+	done();
+}
+
+static void
+t_whole(void)
+{
+	check_sequence(0);
+}
+
+static void
+t_trickled(void)
+{
+	check_sequence(1);
+}
+
+static void
+t_too_long_is_consumed(void)
+{
+	char *big = malloc(20000), b[16];
+	struct line ln;
+
+	memset(big, 'a', 20000);
+	big[19998] = '\r';
+	big[19999] = '\n';
+	feed(big, 20000, 0);
+	CHECK(line_read(&io, b, sizeof b, &ln) == 1);
+	CHECK(ln.len == 15 && (ln.flags & LINE_TOO_LONG));
+	CHECK(ln.end == LINE_END_CRLF && ln.raw_len == 20000);
+	CHECK(!line_is_strict(&ln));
+	CHECK(line_read(&io, b, sizeof b, &ln) == 0);
+	done();
+	free(big);
+}
+
+static void
+t_timeout(void)
+{
+	char b[16];
+	struct line ln;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
+		abort();
+	io_init(&io, fds[0], -1, 100);
+	CHECK(line_read(&io, b, sizeof b, &ln) == -1);
+	CHECK(io.err == IO_TIMEOUT);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+int
+main(void)
+{
+	RUN(t_whole);
+	RUN(t_trickled);
+	RUN(t_too_long_is_consumed);
+	RUN(t_timeout);
+	return tap_done();
+}

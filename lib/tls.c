@@ -1,0 +1,273 @@
+/* tls: OpenSSL under an io; see include/tls.h. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "conf.h"
+#include "str.h"
+#include "tls.h"
+
+struct tls {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	struct io *io;
+	struct io_transport tr;
+};
+
+static void
+say(char *err, size_t errsize, const char *what)
+{
+	unsigned long e = ERR_get_error();
+	char detail[256];
+
+	if (e != 0) {
+		ERR_error_string_n(e, detail, sizeof detail);
+		(void)str_fmt(err, errsize, "%s: %s", what, detail);
+	} else {
+		(void)str_fmt(err, errsize, "%s", what);
+	}
+	ERR_clear_error();
+}
+
+/* Map an SSL result to the io transport convention. */
+static ssize_t
+ssl_result(SSL *ssl, int r)
+{
+	switch (SSL_get_error(ssl, r)) {
+	case SSL_ERROR_NONE:
+		return r;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		errno = EAGAIN;
+		return -1;
+	default:
+		ERR_clear_error();
+		if (errno == 0)
+			errno = EPROTO;
+		return -1;
+	}
+}
+
+static ssize_t
+tr_read(void *ctx, void *p, size_t n)
+{
+	struct tls *t = ctx;
+	int r;
+
+	if (n > INT_MAX)
+		n = INT_MAX;
+	errno = 0;
+	r = SSL_read(t->ssl, p, (int)n);
+	return r > 0 ? r : ssl_result(t->ssl, r);
+}
+
+static ssize_t
+tr_write(void *ctx, const void *p, size_t n)
+{
+	struct tls *t = ctx;
+	int r;
+
+	if (n > INT_MAX)
+		n = INT_MAX;
+	errno = 0;
+	r = SSL_write(t->ssl, p, (int)n);
+	return r > 0 ? r : ssl_result(t->ssl, r);
+}
+
+static size_t
+tr_pending(void *ctx)
+{
+	struct tls *t = ctx;
+	int n = SSL_pending(t->ssl);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Bound blocking socket calls inside OpenSSL by the io timeout; on
+ * descriptors that are not sockets this quietly does nothing. */
+static void
+set_socket_timeouts(struct io *io)
+{
+	struct timeval tv;
+
+	if (io->timeout_ms <= 0)
+		return;
+	tv.tv_sec = io->timeout_ms / 1000;
+	tv.tv_usec = (io->timeout_ms % 1000) * 1000;
+	(void)setsockopt(io->fd_in, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	(void)setsockopt(io->fd_out, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+static struct tls *
+tls_new(struct io *io, SSL_CTX *ctx)
+{
+	struct tls *t = calloc(1, sizeof *t);
+
+	if (t == NULL)
+		return NULL;
+	t->ctx = ctx;
+	t->io = io;
+	t->ssl = SSL_new(ctx);
+	if (t->ssl == NULL || SSL_set_rfd(t->ssl, io->fd_in) != 1 ||
+	    SSL_set_wfd(t->ssl, io->fd_out) != 1) {
+		if (t->ssl)
+			SSL_free(t->ssl);
+		free(t);
+		return NULL;
+	}
+	t->tr.read = tr_read;
+	t->tr.write = tr_write;
+	t->tr.pending = tr_pending;
+	t->tr.ctx = t;
+	set_socket_timeouts(io);
+	return t;
+}
+
+static void
+tls_free(struct tls *t)
+{
+	SSL_free(t->ssl);
+	SSL_CTX_free(t->ctx);
+	free(t);
+}
+
+/* Finish a handshake: hook the transport into io, or fail cleanly. */
+static struct tls *
+attach(struct tls *t, int r, char *err, size_t errsize)
+{
+	if (r != 1) {
+		say(err, errsize, "TLS handshake failed");
+		t->io->err = IO_ERROR;
+		tls_free(t);
+		return NULL;
+	}
+	io_set_transport(t->io, &t->tr);
+	return t;
+}
+
+int
+tls_server_available(const char *root)
+{
+	char cert[PATH_MAX], key[PATH_MAX];
+	struct stat st;
+
+	return conf_path(cert, sizeof cert, root, "etc/tls/cert.pem") == 0 &&
+	    conf_path(key, sizeof key, root, "etc/tls/key.pem") == 0 &&
+	    stat(cert, &st) == 0 && stat(key, &st) == 0;
+}
+
+static SSL_CTX *
+server_ctx(const char *root, char *err, size_t errsize)
+{
+	char cert[PATH_MAX], key[PATH_MAX];
+	SSL_CTX *ctx;
+
+	if (conf_path(cert, sizeof cert, root, "etc/tls/cert.pem") < 0 ||
+	    conf_path(key, sizeof key, root, "etc/tls/key.pem") < 0) {
+		(void)str_copy(err, errsize, "TLS path too long");
+		return NULL;
+	}
+	ctx = SSL_CTX_new(TLS_server_method());
+	if (ctx == NULL ||
+	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		say(err, errsize, "cannot load etc/tls/cert.pem and key.pem");
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
+	    SSL_OP_NO_RENEGOTIATION);
+	return ctx;
+}
+
+struct tls *
+tls_server_start(struct io *io, const char *root, char *err, size_t errsize)
+{
+	SSL_CTX *ctx;
+	struct tls *t;
+
+	if (io_flush(io) < 0) {
+		(void)str_copy(err, errsize, "write failed before TLS");
+		return NULL;
+	}
+	ctx = server_ctx(root, err, errsize);
+	if (ctx == NULL)
+		return NULL;
+	t = tls_new(io, ctx);
+	if (t == NULL) {
+		SSL_CTX_free(ctx);
+		say(err, errsize, "cannot set up TLS");
+		return NULL;
+	}
+	return attach(t, SSL_accept(t->ssl), err, errsize);
+}
+
+struct tls *
+tls_client_start(struct io *io, const char *sni, int verify, char *err,
+    size_t errsize)
+{
+	SSL_CTX *ctx;
+	struct tls *t;
+
+	if (io_flush(io) < 0) {
+		(void)str_copy(err, errsize, "write failed before TLS");
+		return NULL;
+	}
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx == NULL ||
+	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    (verify && SSL_CTX_set_default_verify_paths(ctx) != 1)) {
+		say(err, errsize, "cannot set up TLS");
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_CTX_set_verify(ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+	    NULL);
+	t = tls_new(io, ctx);
+	if (t == NULL) {
+		SSL_CTX_free(ctx);
+		say(err, errsize, "cannot set up TLS");
+		return NULL;
+	}
+	if (sni != NULL && *sni != '\0') {
+		SSL_set_tlsext_host_name(t->ssl, sni);
+		if (verify)
+			SSL_set1_host(t->ssl, sni);
+	}
+	return attach(t, SSL_connect(t->ssl), err, errsize);
+}
+
+const char *
+tls_version(const struct tls *t)
+{
+	return SSL_get_version(t->ssl);
+}
+
+const char *
+tls_cipher(const struct tls *t)
+{
+	return SSL_get_cipher_name(t->ssl);
+}
+
+void
+tls_end(struct tls *t)
+{
+	if (t == NULL)
+		return;
+	(void)io_flush(t->io);
+	(void)SSL_shutdown(t->ssl);
+	io_set_transport(t->io, NULL);
+	tls_free(t);
+}

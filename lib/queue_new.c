@@ -1,0 +1,170 @@
+/* queue_new: putting a new message into the queue; see include/queue.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "io.h"
+#include "queue.h"
+#include "safefile.h"
+#include "str.h"
+
+int
+queue_init(const char *root)
+{
+	static const char *const dirs[] = { "tmp", "mess", "env", "bad" };
+	char p[PATH_MAX];
+	unsigned i, h;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if (str_fmt(p, sizeof p, "%s/queue/%s", root, dirs[i]) < 0 ||
+		    sf_mkdirs(p, 0750) < 0)
+			return -1;
+	}
+	for (h = 0; h < 16; h++) {
+		if (str_fmt(p, sizeof p, "%s/queue/mess/%x", root, h) < 0 ||
+		    (mkdir(p, 0750) < 0 && errno != EEXIST) ||
+		    str_fmt(p, sizeof p, "%s/queue/env/%x", root, h) < 0 ||
+		    (mkdir(p, 0750) < 0 && errno != EEXIST))
+			return -1;
+	}
+	if (str_fmt(p, sizeof p, "%s/queue/trigger", root) < 0 ||
+	    (mkfifo(p, 0620) < 0 && errno != EEXIST))
+		return -1;
+	return 0;
+}
+
+/* Time in microseconds and the pid: unique across processes, and across
+ * restarts as long as the clock does not run backwards; O_EXCL catches
+ * the rest. */
+static int
+make_id(char *id, size_t size, unsigned salt)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return str_fmt(id, size, "%09llx%05lx%06lx%x",
+	    (unsigned long long)tv.tv_sec, (unsigned long)tv.tv_usec,
+	    (unsigned long)getpid() & 0xffffff, salt & 0xf);
+}
+
+int
+queue_new(const char *root, struct qnew *q)
+{
+	unsigned salt;
+
+	q->fd = -1;
+	q->size = 0;
+	for (salt = 0; salt < 16; salt++) {
+		if (make_id(q->id, sizeof q->id, salt) < 0 ||
+		    str_fmt(q->tmp, sizeof q->tmp, "%s/queue/tmp/%s", root,
+		    q->id) < 0)
+			return -1;
+		q->fd = open(q->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0640);
+		if (q->fd >= 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+int
+queue_new_write(struct qnew *q, const void *p, size_t n, uint64_t max)
+{
+	uint64_t size;
+
+	if (__builtin_add_overflow(q->size, (uint64_t)n, &size) ||
+	    (max && size > max))
+		return errno = EFBIG, -1;
+	if (fd_write_all(q->fd, p, n) < 0)
+		return -1;
+	q->size = size;
+	return 0;
+}
+
+static int
+write_env_tmp(const char *path, const struct qenv *e)
+{
+	struct buf b = BUF_INIT;
+	int fd, r = -1;
+
+	if (qenv_format(e, &b) < 0)
+		goto out;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0)
+		goto out;
+	r = fd_write_all(fd, b.s, b.len) < 0 || fsync(fd) < 0 ? -1 : 0;
+	if (close(fd) < 0)
+		r = -1;
+out:
+	buf_free(&b);
+	return r;
+}
+
+int
+queue_new_commit(const char *root, struct qnew *q, struct qenv *e)
+{
+	char envtmp[PATH_MAX], mess[PATH_MAX], env[PATH_MAX];
+	int saved;
+
+	if (str_copy(e->id, sizeof e->id, q->id) < 0 ||
+	    str_fmt(envtmp, sizeof envtmp, "%s.env", q->tmp) < 0 ||
+	    queue_mess_path(root, q->id, mess, sizeof mess) < 0 ||
+	    queue_env_path(root, q->id, env, sizeof env) < 0)
+		return -1;
+	if (fsync(q->fd) < 0 || close(q->fd) < 0) {
+		q->fd = -1;
+		return -1;
+	}
+	q->fd = -1;
+	if (write_env_tmp(envtmp, e) < 0)
+		goto fail;
+	/* message first: an envelope never points at a missing message */
+	if (rename(q->tmp, mess) < 0)
+		goto fail;
+	if (sf_fsync_parent(mess) < 0 || rename(envtmp, env) < 0) {
+		saved = errno;
+		unlink(mess);
+		unlink(envtmp);
+		errno = saved;
+		return -1;
+	}
+	if (sf_fsync_parent(env) < 0 || sf_fsync_parent(q->tmp) < 0)
+		return -1;	/* queued, but we cannot promise it: say no */
+	return 0;
+fail:
+	saved = errno;
+	unlink(envtmp);
+	unlink(q->tmp);
+	errno = saved;
+	return -1;
+}
+
+void
+queue_new_abort(struct qnew *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+	unlink(q->tmp);
+}
+
+void
+queue_trigger(const char *root)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	if (str_fmt(p, sizeof p, "%s/queue/trigger", root) < 0)
+		return;
+	fd = open(p, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	(void)!write(fd, "!", 1);
+	close(fd);
+}

@@ -1,0 +1,126 @@
+/* Unit tests: queue envelope format and the write/commit/remove cycle. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "queue.h"
+#include "str.h"
+#include "tap.h"
+
+static void
+t_env_roundtrip(void)
+{
+	struct qenv e, f;
+	struct buf b = BUF_INIT;
+
+	qenv_init(&e);
+	str_copy(e.id, sizeof e.id, "abc123");	/* test code: literal fits */
+	e.arrival = 1700000000;
+	e.held = 1;
+	CHECK(qenv_add_rcpt(&e, "a@example.test") == 0);
+	CHECK(qenv_add_rcpt(&e, "b@remote.test") == 0);
+	e.rcpt[1].state = Q_FAILED;
+	e.rcpt[1].attempts = 3;
+	str_copy(e.rcpt[1].status, sizeof e.rcpt[1].status, "5.1.1");
+	str_copy(e.rcpt[1].diag, sizeof e.rcpt[1].diag, "550 5.1.1 no such user here");
+	CHECK(qenv_format(&e, &b) == 0);
+	CHECK(qenv_parse(b.s, b.len, &f) == 0);
+	CHECK_STR(f.id, "abc123");
+	CHECK_STR(f.sender, "");
+	CHECK(f.arrival == 1700000000 && f.held == 1 && f.dsn == 0);
+	CHECK(f.nrcpt == 2);
+	CHECK_STR(f.rcpt[0].addr, "a@example.test");
+	CHECK(f.rcpt[0].state == Q_TODO && f.rcpt[0].status[0] == '\0');
+	CHECK(f.rcpt[1].state == Q_FAILED && f.rcpt[1].attempts == 3);
+	CHECK_STR(f.rcpt[1].diag, "550 5.1.1 no such user here");
+	qenv_free(&f);
+	/* a TAB or newline in a field can never become a record */
+	str_copy(e.rcpt[0].diag, sizeof e.rcpt[0].diag, "evil\nrcpt\tx@y");
+	buf_truncate(&b, 0);
+	CHECK(qenv_format(&e, &b) == -1);
+	qenv_free(&e);
+	buf_free(&b);
+}
+
+static void
+t_env_rejects_garbage(void)
+{
+	struct qenv e;
+	static const char *bad[] = {
+		"",
+		"mailkit-queue 2\nid\tx\nrcpt\ta@b\ttodo\t0\t0\t-\t-\n",
+		"mailkit-queue 1\nid\tx\n",
+		"mailkit-queue 1\nid\tx\nrcpt\ta@b\tmaybe\t0\t0\t-\t-\n",
+		"mailkit-queue 1\nid\tx\nrcpt\ta@b\ttodo\t0\t0\t-\n",
+		"mailkit-queue 1\nid\tx\nrcpt\ta@b\ttodo\t0\t0\t-\t-",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK(qenv_parse(bad[i], strlen(bad[i]), &e) == -1);
+}
+
+static int
+count(void *arg, const char *id)
+{
+	(void)id;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+t_new_commit_lock_remove(void)
+{
+	char root[] = "/tmp/mkq.XXXXXX", p[4096];
+	struct qnew q;
+	struct qenv e, f;
+	struct stat st;
+	int n = 0, fd, fd2;
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK(queue_init(root) == 0);
+	CHECK(queue_new(root, &q) == 0);
+	CHECK(queue_new_write(&q, "Subject: x\r\n\r\nhi\r\n", 18, 0) == 0);
+	CHECK(queue_new_write(&q, "0123456789", 10, 20) == -1 &&
+	    errno == EFBIG);
+	qenv_init(&e);
+	str_copy(e.sender, sizeof e.sender, "s@example.test");
+	CHECK(qenv_add_rcpt(&e, "r@example.test") == 0);
+	CHECK(queue_new_commit(root, &q, &e) == 0);
+	CHECK(stat(q.tmp, &st) == -1);
+	CHECK(queue_each(root, count, &n) == 0 && n == 1);
+	CHECK(queue_env_load(root, q.id, &f) == 0);
+	CHECK_STR(f.sender, "s@example.test");
+	fd = queue_lock(root, q.id);
+	CHECK(fd >= 0);
+	fd2 = queue_lock(root, q.id);
+	CHECK(fd2 == -1 && errno == EWOULDBLOCK);
+	f.rcpt[0].state = Q_DONE;
+	CHECK(queue_env_save(root, &f) == 0);
+	qenv_free(&f);
+	CHECK(queue_env_load(root, q.id, &f) == 0 && f.rcpt[0].state == Q_DONE);
+	qenv_free(&f);
+	CHECK(queue_remove(root, q.id) == 0);
+	CHECK(queue_mess_path(root, q.id, p, sizeof p) == 0);
+	CHECK(stat(p, &st) == -1);
+	n = 0;
+	CHECK(queue_each(root, count, &n) == 0 && n == 0);
+	close(fd);
+	qenv_free(&e);
+	CHECK(queue_lock(root, "../../etc") == -1 && errno == EINVAL);
+	snprintf(p, sizeof p, "rm -rf %s", root);
+	CHECK(system(p) == 0);
+}
+
+int
+main(void)
+{
+	RUN(t_env_roundtrip);
+	RUN(t_env_rejects_garbage);
+	RUN(t_new_commit_lock_remove);
+	return tap_done();
+}

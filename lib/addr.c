@@ -52,6 +52,9 @@ scan_local(struct scan *sc, struct addr *a)
 				c = (unsigned char)*sc->p;
 				if (c < 32 || c == 127)
 					return fail(sc, "control character");
+				if (c >= 0x80 && !(sc->flags & ADDR_UTF8))
+					return fail(sc,
+					    "8-bit character without SMTPUTF8");
 			} else if (c < 32 || c == 127) {
 				return fail(sc, "control character");
 			} else if (c >= 0x80 && !(sc->flags & ADDR_UTF8)) {
@@ -183,6 +186,8 @@ skip_source_route(struct scan *sc)
 			return -1;
 		if (sc->p < sc->end && *sc->p == ',') {
 			sc->p++;
+			if (sc->p >= sc->end || *sc->p != '@')
+				return fail(sc, "bad source route");
 			continue;
 		}
 		if (sc->p < sc->end && *sc->p == ':') {

@@ -75,11 +75,14 @@ hdr_unfold(const char *v, size_t n, char *out, size_t size)
 			space = 1;
 			continue;
 		}
-		if (space && o > 0 && o < size - 1)
+		/* a space only when the byte after it fits too: no trailing
+		 * space, no words glued together */
+		if (o + (space && o > 0) >= size - 1)
+			break;
+		if (space && o > 0)
 			out[o++] = ' ';
 		space = 0;
-		if (o < size - 1)
-			out[o++] = c;
+		out[o++] = c;
 	}
 	out[o] = '\0';
 	return o;

@@ -1,11 +1,13 @@
 /* conf: the installation root and ROOT/etc files; see include/conf.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "conf.h"
+#include "line.h"
 #include "str.h"
 
 const char *
@@ -46,34 +48,36 @@ int
 conf_each(const char *root, const char *rel,
     int (*fn)(void *arg, char *item, size_t len), void *arg)
 {
-	char path[4096], line[CONF_LINE_MAX + 2], *item;
+	char path[4096], line[CONF_LINE_MAX + 1], *item;
+	struct io io;
+	struct line ln;
 	size_t n;
-	FILE *f;
-	int r = 0;
+	int fd, k, r = 0;
 
 	if (conf_path(path, sizeof path, root, rel) < 0)
 		return -1;
-	f = fopen(path, "re");
-	if (f == NULL)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		n = strlen(line);
-		if (n > CONF_LINE_MAX || (n == sizeof line - 1 &&
-		    line[n - 1] != '\n')) {
+	io_init(&io, fd, -1, 0);
+	/* line_read, not fgets: a NUL or an overlong line is seen, never
+	 * silently cut */
+	while ((k = line_read(&io, line, sizeof line, &ln)) == 1) {
+		if (ln.flags & (LINE_NUL | LINE_TOO_LONG)) {
 			errno = EINVAL;
 			r = -1;
 			break;
 		}
-		n = clean_item(line, n, &item);
+		n = clean_item(ln.s, ln.len, &item);
 		if (n == 0)
 			continue;
 		r = fn(arg, item, n);
 		if (r != 0)
 			break;
 	}
-	if (r == 0 && ferror(f))
+	if (r == 0 && k < 0)
 		r = -1;
-	fclose(f);
+	close(fd);
 	return r;
 }
 

@@ -25,16 +25,33 @@ log_program(void)
 	return program;
 }
 
-static void
+/* Append, or mark the record truncated: once cut, nothing more goes in,
+ * so a record is cut at its end, never in the middle. */
+static int
 put(struct logrec *r, const char *p, size_t n)
 {
-	/* keep room for " trunc=1\n" */
-	if (r->len + n > sizeof r->s - 10) {
+	/* keep room for a closing quote and " trunc=1\n" */
+	if (r->truncated || r->len + n > sizeof r->s - 10) {
 		r->truncated = 1;
-		return;
+		return -1;
 	}
 	memcpy(r->s + r->len, p, n);
 	r->len += n;
+	return 0;
+}
+
+/* " key=" and, when it fits whole, an unquoted value; all or nothing. */
+static int
+put_field(struct logrec *r, const char *key, const char *v, size_t n)
+{
+	size_t start = r->len;
+
+	if (put(r, " ", 1) < 0 || put(r, key, strlen(key)) < 0 ||
+	    put(r, "=", 1) < 0 || put(r, v, n) < 0) {
+		r->len = start;
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -59,31 +76,35 @@ log_mem(struct logrec *r, const char *key, const char *v, size_t n)
 	char esc[4];
 	size_t i;
 
-	put(r, " ", 1);
-	put(r, key, strlen(key));
-	put(r, "=", 1);
-	if (!needs_quotes(v, n)) {
-		put(r, v, n);
+	if (r->truncated)
 		return;
-	}
-	put(r, "\"", 1);
-	for (i = 0; i < n && !r->truncated; i++) {
+	/* a plain value too long for the line is written quoted and cut */
+	if (!needs_quotes(v, n) && put_field(r, key, v, n) == 0)
+		return;
+	r->truncated = 0;
+	if (put_field(r, key, "\"", 1) < 0)
+		return;
+	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)v[i];
+		int k;
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
-			put(r, esc, 2);
+			k = put(r, esc, 2);
 		} else if (c < ' ' || c >= 127) {
 			esc[0] = '\\';
 			esc[1] = 'x';
 			esc[2] = hex[c >> 4];
 			esc[3] = hex[c & 15];
-			put(r, esc, 4);
+			k = put(r, esc, 4);
 		} else {
-			put(r, (const char *)&c, 1);
+			k = put(r, (const char *)&c, 1);
 		}
+		if (k < 0)
+			break;
 	}
-	put(r, "\"", 1);
+	/* put() always leaves room for this quote */
+	r->s[r->len++] = '"';
 }
 
 void
@@ -98,10 +119,7 @@ log_num(struct logrec *r, const char *key, uint64_t value)
 	char s[24];
 	int n = snprintf(s, sizeof s, "%llu", (unsigned long long)value);
 
-	put(r, " ", 1);
-	put(r, key, strlen(key));
-	put(r, "=", 1);
-	put(r, s, (size_t)n);
+	(void)put_field(r, key, s, (size_t)n);
 }
 
 void

@@ -73,7 +73,9 @@ sf_write_atomic(const char *path, const void *data, size_t n, mode_t mode)
 	    mode);
 	if (fd < 0)
 		return -1;
-	if (fd_write_all(fd, data, n) < 0 || fsync(fd) < 0) {
+	/* the mode asked for, whatever the umask */
+	if (fchmod(fd, mode) < 0 || fd_write_all(fd, data, n) < 0 ||
+	    fsync(fd) < 0) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);
@@ -93,11 +95,14 @@ int
 sf_mkdirs(const char *path, mode_t mode)
 {
 	char p[PATH_MAX];
+	struct stat st;
 	size_t i, n;
 
 	if (str_copy(p, sizeof p, path) < 0)
 		return -1;
 	n = strlen(p);
+	if (n == 0)
+		return errno = ENOENT, -1;
 	for (i = 1; i <= n; i++) {
 		if (p[i] != '/' && p[i] != '\0')
 			continue;
@@ -106,6 +111,11 @@ sf_mkdirs(const char *path, mode_t mode)
 			return -1;
 		p[i] = i < n ? '/' : '\0';
 	}
+	/* EEXIST above may have been a file */
+	if (stat(path, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode))
+		return errno = ENOTDIR, -1;
 	return 0;
 }
 
@@ -113,6 +123,7 @@ int
 sf_read_small(const char *path, size_t max, struct buf *out)
 {
 	char chunk[4096];
+	size_t start = out->len;
 	ssize_t r;
 	int fd, saved;
 
@@ -125,7 +136,7 @@ sf_read_small(const char *path, size_t max, struct buf *out)
 			continue;
 		if (r <= 0)
 			break;
-		if (out->len + (size_t)r > max) {
+		if (out->len - start + (size_t)r > max) {
 			errno = EFBIG;
 			r = -1;
 			break;

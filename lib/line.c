@@ -62,10 +62,11 @@ line_read(struct io *io, char *buf, size_t size, struct line *ln)
 		seg = lf ? (size_t)(lf - p) : n;
 		/* a CR held back from the previous chunk was bare unless the
 		 * LF comes right now */
-		if (pending_cr && !(lf == p))
+		if (pending_cr && lf != p) {
 			ln->flags |= LINE_BARE_CR;
-		if (pending_cr && lf != p)
 			keep(ln, buf, size, "\r", 1);
+			pending_cr = 0;
+		}
 		ln->flags |= scan_flags(p, seg, &cr_last);
 		if (lf == p && pending_cr) {
 			ln->end = LINE_END_CRLF;

@@ -81,6 +81,19 @@ static void
 t_sha512(void)
 {
 	check_scheme("{SHA512-CRYPT}", "$6$", 5000);
+	/* explicit rounds, as Dovecot writes them */
+	check_scheme("{SHA512-CRYPT}", "$6$", 10000);
+	/* published vectors, made elsewhere (SHA-crypt spec, OpenWall) */
+	CHECK(password_verify("{SHA512-CRYPT}$6$saltstring$svn8UoSVapNtMuq1"
+	    "ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS"
+	    "35inz1", "Hello world!") == 1);
+	CHECK(password_verify("{SHA512-CRYPT}$6$saltstring$svn8UoSVapNtMuq1"
+	    "ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS"
+	    "35inz1", "Hello world") == 0);
+	CHECK(password_verify("{SHA256-CRYPT}$5$saltstring$5B8vYYiY.CVt1RlTT"
+	    "f8KbXBH3hsxY/GNooZaBBGWEc5", "Hello world!") == 1);
+	CHECK(password_verify("{BLF-CRYPT}$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9"
+	    "kmyuRGyh0XouQYb4YMJKvyOeW", "U*U") == 1);
 }
 
 static void
@@ -93,6 +106,7 @@ static void
 t_blowfish(void)
 {
 	check_scheme("{BLF-CRYPT}", "$2b$", 4);
+	check_scheme("{BLF-CRYPT}", "$2y$", 4);
 }
 
 static void

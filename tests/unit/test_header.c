@@ -315,6 +315,27 @@ t_read_block_long_line(void)
 	free(m);
 }
 
+static void
+t_read_block_timeout(void)
+{
+	struct io *io = malloc(sizeof *io);
+	struct buf b = BUF_INIT;
+	int fds[2];
+
+	if (io == NULL || socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
+		abort();
+	/* the peer stays open and silent after half a header */
+	CHECK(write(fds[1], "A: b\r\nC:", 8) == 8);
+	io_init(io, fds[0], -1, 50);
+	CHECK(hdr_read_block(io, &b, 4096) == -1);
+	CHECK(io->err == IO_TIMEOUT);
+	CHECK_MEM(b.s, b.len, "A: b\r\nC:");
+	close(fds[0]);
+	close(fds[1]);
+	buf_free(&b);
+	free(io);
+}
+
 int
 main(void)
 {
@@ -329,5 +350,6 @@ main(void)
 	RUN(t_read_block_no_separator);
 	RUN(t_read_block_cap);
 	RUN(t_read_block_long_line);
+	RUN(t_read_block_timeout);
 	return tap_done();
 }

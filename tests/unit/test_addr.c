@@ -294,6 +294,69 @@ t_safe_name(void)
 	CHECK(addr_is_safe_name("ab/", 2));
 }
 
+/* Deterministic random inputs from an alphabet of the interesting bytes:
+ * nothing crashes, and whatever is accepted is within the limits, free of
+ * control bytes, and formats into a path that parses back the same. */
+static void
+t_random_inputs(void)
+{
+	static const char alpha[] = "aaaaaaaaaZZZ00.@<>\"\\:,[]- \r\x80"
+	    "\xc3\x7f" "\0" "IPv6:12";
+	unsigned long x = 88172645463325252UL;
+	char in[96], f[ADDR_MAX + 1], again[ADDR_MAX + 3];
+	struct addr b;
+	int i, accepted = 0, real = 0;
+	size_t n, k;
+
+	for (i = 0; i < 100000; i++) {
+		unsigned flags = (unsigned)(i & 3);
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = 1 + x % (sizeof in - 1);
+		in[0] = '<';
+		for (k = 1; k < n; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			in[k] = alpha[x % (sizeof alpha - 1)];
+		}
+		if (n > 2 && (x & 1))
+			in[n - 1] = '>';
+		if (addr_parse_path(in, n, flags, &a, &rest, &err) < 0) {
+			CHECK(err != NULL);
+			continue;
+		}
+		accepted++;
+		CHECK(rest >= in && rest <= in + n);
+		CHECK(a.local_len <= ADDR_LOCAL_MAX);
+		CHECK(a.domain_len <= ADDR_DOMAIN_MAX);
+		CHECK(strlen(a.local) == a.local_len);
+		CHECK(strlen(a.domain) == a.domain_len);
+		for (k = 0; k < a.local_len; k++)
+			CHECK((unsigned char)a.local[k] >= 32 &&
+			    a.local[k] != 127);
+		if (a.null)
+			continue;
+		real++;
+		CHECK(addr_format(&a, f, sizeof f) == 0);
+		CHECK(str_fmt(again, sizeof again, "<%s>", f) == 0);
+		CHECK(addr_parse_path(again, strlen(again), flags, &b, &rest,
+		    &err) == 0);
+		CHECK(b.local_len == a.local_len && b.domain_len == a.domain_len);
+		CHECK(strcmp(b.local, a.local) == 0);
+		CHECK(strcmp(b.domain, a.domain) == 0);
+		if (tap_case_failed) {
+			printf("# input [%.*s]\n", (int)n, in);
+			break;
+		}
+	}
+	/* the generator reaches the accepting paths too */
+	printf("# %d of 100000 random paths accepted, %d not <>\n", accepted,
+	    real);
+	CHECK(real > 100);
+}
+
 int
 main(void)
 {
@@ -310,5 +373,6 @@ main(void)
 	RUN(t_length_limits);
 	RUN(t_bare);
 	RUN(t_safe_name);
+	RUN(t_random_inputs);
 	return tap_done();
 }

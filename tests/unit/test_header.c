@@ -315,6 +315,58 @@ t_read_block_long_line(void)
 	free(m);
 }
 
+/* Deterministic random header blocks: the walk always ends, stays inside
+ * the bytes, and unfolded values are single trimmed lines. */
+static void
+t_random_blocks(void)
+{
+	static const char alpha[] = "AAAbbb::  \t\r\n\n\0\x80";
+	unsigned long x = 2463534242UL;
+	char in[128], u[24];
+	struct hdr_field f;
+	size_t n, k, off, len;
+	int i, r, steps, fields = 0;
+
+	for (i = 0; i < 50000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = x % sizeof in;
+		for (k = 0; k < n; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			in[k] = alpha[x % (sizeof alpha - 1)];
+		}
+		off = 0;
+		for (steps = 0; steps <= (int)n; steps++) {
+			size_t before = off;
+			r = hdr_next(in, n, &off, &f);
+			if (r != 1) {
+				CHECK(off == before);
+				break;
+			}
+			fields++;
+			CHECK(off == before + f.raw_len && off <= n);
+			CHECK(f.raw_len > 0 && f.name == in + before);
+			CHECK(f.value + f.value_len <= in + off);
+			len = hdr_unfold(f.value, f.value_len, u, sizeof u);
+			CHECK(len < sizeof u && strlen(u) <= len);
+			CHECK(memchr(u, '\r', len) == NULL);
+			CHECK(memchr(u, '\n', len) == NULL);
+			CHECK(len == 0 || (u[0] != ' ' && u[len - 1] != ' '));
+		}
+		CHECK(steps <= (int)n);
+		/* the header block ends no earlier than the fields walked */
+		CHECK(hdr_block_len(in, n) <= n);
+		CHECK(hdr_block_len(in, n) >= off);
+		if (tap_case_failed)
+			break;
+	}
+	printf("# %d fields walked\n", fields);
+	CHECK(fields > 1000);
+}
+
 static void
 t_read_block_timeout(void)
 {
@@ -351,5 +403,6 @@ main(void)
 	RUN(t_read_block_cap);
 	RUN(t_read_block_long_line);
 	RUN(t_read_block_timeout);
+	RUN(t_random_blocks);
 	return tap_done();
 }

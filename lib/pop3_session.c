@@ -71,6 +71,8 @@ dispatch(struct pop3 *p, char *s, size_t n)
 
 	while (w < n && s[w] != ' ')
 		w++;
+	if (n > POP3_CMD_MAX - 2 && !str_case_eq(s, w, "AUTH", 4))
+		return bad(p, "command line too long");
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		c = &commands[i];
 		if (!str_case_eq(s, w, c->name, strlen(c->name)))
@@ -79,8 +81,6 @@ dispatch(struct pop3 *p, char *s, size_t n)
 			return bad(p, p->state == POP3_AUTHORIZATION ?
 			    "[AUTH] log in first" :
 			    "command not valid in this state");
-		if (strcmp(c->name, "AUTH") != 0 && n > POP3_CMD_MAX - 2)
-			return bad(p, "command line too long");
 		return c->fn(p, s + w + (w < n));
 	}
 	return bad(p, "unknown command");

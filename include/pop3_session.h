@@ -27,7 +27,7 @@ struct pop3 {
 	char user[ADDR_MAX + 1];
 	unsigned failures, errors;
 	struct mbx mbx;
-	uint64_t retrieved, retrieved_octets;
+	uint64_t retrieved, retrieved_octets, deleted;
 	const char *end;	/* why the session ended, for the log */
 };
 

@@ -129,6 +129,7 @@ log_logout(struct pop3 *p)
 	log_str(&r, "end", p->end ? p->end : "quit");
 	log_num(&r, "retrieved", p->retrieved);
 	log_num(&r, "retrieved_octets", p->retrieved_octets);
+	log_num(&r, "deleted", p->deleted);
 	log_end(&r);
 }
 

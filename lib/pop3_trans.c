@@ -115,10 +115,8 @@ send_message(struct pop3 *p, long k, int64_t lines)
 		p->end = r == -1 ? "mailbox-changed" : "io-error";
 		return 1;
 	}
-	if (lines < 0) {
-		p->retrieved++;
-		p->retrieved_octets += p->mbx.msg[k].size;
-	}
+	p->retrieved++;
+	p->retrieved_octets += p->mbx.msg[k].size;
 	return 0;
 }
 
@@ -193,11 +191,16 @@ pop3_cmd_quit(struct pop3 *p, char *arg)
 	}
 	totals(p, &count, &octets);
 	deleted = p->mbx.n - count;
+	p->deleted = deleted;
 	if (mbx_update(&p->mbx, &err) < 0) {
 		p->end = "update-failed";
+		mbx_close(&p->mbx);
 		pop3_reply(p, "-ERR [SYS/TEMP] %s", err);
 		return 1;
 	}
+	/* unlocked before the reply, so the client's next session finds
+	 * the mailbox free */
+	mbx_close(&p->mbx);
 	pop3_reply(p, "+OK %zu messages deleted, %zu left", deleted, count);
 	return 1;
 }

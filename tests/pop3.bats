@@ -403,7 +403,7 @@ print("elapsed", int(time.time() - t))
 	printf 'USER alice@example.test\r\nPASS no\r\nQUIT\r\n' | mail-pop3 -r "$ROOT" >/dev/null 2>>"$BATS_TEST_TMPDIR/log"
 	run cat "$BATS_TEST_TMPDIR/log"
 	assert_line --regexp '^prog=mail-pop3 pid=[0-9]+ event=login user=alice@example.test ip=127.0.0.1 method=user tls=no result=ok messages=1$'
-	assert_line --regexp '^prog=mail-pop3 pid=[0-9]+ event=logout user=alice@example.test ip=127.0.0.1 end=quit retrieved=1 retrieved_octets=[0-9]+$'
+	assert_line --regexp '^prog=mail-pop3 pid=[0-9]+ event=logout user=alice@example.test ip=127.0.0.1 end=quit retrieved=1 retrieved_octets=[0-9]+ deleted=0$'
 	assert_line --regexp 'event=login user=alice@example.test ip=127.0.0.1 method=user tls=no result=fail$'
 	refute_output --partial secret
 }

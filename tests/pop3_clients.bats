@@ -1,0 +1,233 @@
+#!/usr/bin/env bats
+# mail-pop3 under tcpserver on 127.0.0.1 with real clients: Python's
+# poplib (STLS, AUTH PLAIN, implicit TLS), curl and fetchmail.
+
+load lib
+load pop3_lib
+
+setup() {
+	pop3_root
+	unset TCPREMOTEIP
+	for i in 1 2 3; do
+		msg "$i" >"$BATS_TEST_TMPDIR/m$i"
+	done
+}
+
+teardown() {
+	stop_all
+}
+
+# poplib client: prints what it received as JSON-ish lines for asserts.
+poplib() {
+	python3 -c "$1" "$PORT" "${@:2}"
+}
+
+@test "clients: poplib STLS then USER/PASS, RETR bytes equal the delivered message" {
+	pop3_tls
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m2"
+	start_pop3
+	run poplib '
+import poplib, ssl, sys
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=10)
+caps = p.capa()
+assert "STLS" in caps, caps
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+print(p.stls(ctx).decode())
+assert "STLS" not in p.capa()
+p.user("alice@example.test"); print(p.pass_("secret").decode())
+print(p.stat())
+for i in (1, 2):
+    resp, lines, octets = p.retr(i)
+    open(sys.argv[1 + i], "wb").write(b"\n".join(lines) + b"\n")
+print(p.quit().decode())
+' "$BATS_TEST_TMPDIR/got1" "$BATS_TEST_TMPDIR/got2"
+	assert_success
+	assert_line "+OK begin TLS negotiation"
+	assert_line "+OK 2 messages"
+	for i in 1 2; do
+		tail -n "$(wc -l <"$BATS_TEST_TMPDIR/m$i")" "$BATS_TEST_TMPDIR/got$i" |
+		    cmp - "$BATS_TEST_TMPDIR/m$i"
+		head -1 "$BATS_TEST_TMPDIR/got$i" | grep -q '^Return-Path: <sender@example.org>$'
+	done
+	grep -q 'event=login user=alice@example.test ip=127.0.0.1 method=user tls=TLSv1' "$BATS_TEST_TMPDIR/pop3.log"
+}
+
+@test "clients: poplib AUTH PLAIN over STLS, and pipelined bytes behind STLS are dropped" {
+	pop3_tls
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	start_pop3
+	run poplib '
+import base64, poplib, ssl, sys
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=10)
+p.stls(ctx)
+tok = base64.b64encode(b"\0alice@example.test\0secret").decode()
+print(p._shortcmd("AUTH PLAIN " + tok).decode())
+print(p.uidl(1).decode())
+p.quit()
+import socket
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 10)
+f = s.makefile("rb")
+f.readline()
+s.sendall(b"STLS\r\nUSER injected@example.test\r\n")
+print(f.readline().decode().strip())
+t = ctx.wrap_socket(s)
+t.sendall(b"PASS secret\r\n")
+print(t.recv(1000).decode().strip())
+t.close()
+'
+	assert_success
+	assert_line --index 0 "+OK 1 messages"
+	assert_line --index 1 --regexp '^\+OK 1 [!-~]+$'
+	assert_line --index 2 "+OK begin TLS negotiation"
+	assert_line --index 3 "-ERR USER first"
+}
+
+@test "clients: poplib over implicit TLS (-T), plaintext refused off loopback without TLS" {
+	pop3_tls
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	start_pop3 -T
+	run poplib '
+import poplib, ssl, sys
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+p = poplib.POP3_SSL("127.0.0.1", int(sys.argv[1]), context=ctx, timeout=10)
+assert "STLS" not in p.capa()
+p.user("alice@example.test"); print(p.pass_("secret").decode())
+resp, lines, octets = p.retr(1)
+print(resp.decode())
+p.quit()
+'
+	assert_success
+	assert_line --index 0 "+OK 1 messages"
+	assert_line --index 1 --regexp '^\+OK [0-9]+ octets$'
+}
+
+@test "clients: curl LIST, RETR, DELE, and --ssl-reqd through STLS" {
+	pop3_tls
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m2"
+	start_pop3
+	url="pop3://127.0.0.1:$PORT"
+	run curl -sS -u alice@example.test:secret "$url/"
+	assert_success
+	assert_line --regexp '^1 [0-9]+'
+	assert_line --regexp '^2 [0-9]+'
+	curl -sS -u alice@example.test:secret "$url/2" | tr -d '\r' >"$BATS_TEST_TMPDIR/got"
+	tail -n "$(wc -l <"$BATS_TEST_TMPDIR/m2")" "$BATS_TEST_TMPDIR/got" |
+	    cmp - "$BATS_TEST_TMPDIR/m2"
+	run sh -c "curl -sS --ssl-reqd -k -u alice@example.test:secret $url/1 | tr -d '\r'"
+	assert_success
+	assert_line "Subject: test 1"
+	grep -q 'method=.* tls=TLSv1' "$BATS_TEST_TMPDIR/pop3.log"
+	run curl -sS -u alice@example.test:secret -X DELE -I "$url/1"
+	assert_success
+	run curl -sS -u alice@example.test:secret "$url/"
+	assert_output --regexp '^1 [0-9]+'
+	refute_line --regexp '^2 '
+	run sh -c "curl -sS -u alice@example.test:secret $url/1 | tr -d '\r'"
+	assert_line "Subject: test 2"
+	run curl -sS -u alice@example.test:wrong "$url/"
+	assert_failure
+}
+
+fetch() {
+	local rc="$BATS_TEST_TMPDIR/fetchmailrc" keep=$1
+	cat >"$BATS_TEST_TMPDIR/mda" <<-'EOF'
+	#!/bin/sh
+	# append stdin to the mbox $1, mboxrd style
+	{ echo "From fetchmail Mon Nov 23 21:44:25 2026"
+	  sed 's/^\(>*From \)/>\1/'; echo; } >>"$1"
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/mda"
+	cat >"$rc" <<-EOF
+	set no syslog
+	poll 127.0.0.1 service $PORT protocol pop3 uidl auth password
+	    user "alice@example.test" there is "$(id -un)" here
+	    password "secret" $keep
+	    mda "$BATS_TEST_TMPDIR/mda $BATS_TEST_TMPDIR/inbox"
+	EOF
+	chmod 600 "$rc"
+	HOME=$BATS_TEST_TMPDIR timeout 60 fetchmail -f "$rc" \
+	    -i "$BATS_TEST_TMPDIR/fetchids" --nosoftbounce --sslproto '' </dev/null
+}
+
+@test "clients: fetchmail with keep, into an mbox, and the messages stay" {
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m2"
+	start_pop3
+	run fetch keep
+	assert_success
+	[ "$(grep -c '^From fetchmail ' "$BATS_TEST_TMPDIR/inbox")" -eq 2 ]
+	grep -q '^Subject: test 1$' "$BATS_TEST_TMPDIR/inbox"
+	grep -q '^Subject: test 2$' "$BATS_TEST_TMPDIR/inbox"
+	grep -q '^>From the start$' "$BATS_TEST_TMPDIR/inbox"
+	grep -q '^\.a line with a dot$' "$BATS_TEST_TMPDIR/inbox"
+	[ "$(ls "$ROOT/mail/example.test/alice/cur" | wc -l)" -eq 2 ]
+	# with keep and uidl, a second run fetches nothing again
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m3"
+	run fetch keep
+	[ "$(grep -c '^From fetchmail ' "$BATS_TEST_TMPDIR/inbox")" -eq 3 ]
+	[ "$(ls "$ROOT/mail/example.test/alice/cur" | wc -l)" -eq 3 ]
+}
+
+@test "clients: fetchmail without keep empties the mailbox" {
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m2"
+	start_pop3
+	run fetch ""
+	assert_success
+	[ "$(grep -c '^From fetchmail ' "$BATS_TEST_TMPDIR/inbox")" -eq 2 ]
+	[ "$(ls "$ROOT/mail/example.test/alice/cur" "$ROOT/mail/example.test/alice/new" | grep -c .)" -eq 2 ]
+	run ls "$ROOT/mail/example.test/alice/cur"
+	assert_output ""
+	grep -q 'event=logout user=alice@example.test ip=127.0.0.1 end=quit retrieved=2' "$BATS_TEST_TMPDIR/pop3.log"
+}
+
+@test "clients: fetchmail from an mbox without keep leaves an empty mbox" {
+	deliver bob@example.test "$BATS_TEST_TMPDIR/m1"
+	deliver bob@example.test "$BATS_TEST_TMPDIR/m2"
+	start_pop3
+	cat >"$BATS_TEST_TMPDIR/mda" <<-'EOF'
+	#!/bin/sh
+	{ echo "From fetchmail Mon Nov 23 21:44:25 2026"
+	  sed 's/^\(>*From \)/>\1/'; echo; } >>"$1"
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/mda"
+	cat >"$BATS_TEST_TMPDIR/rc" <<-EOF
+	poll 127.0.0.1 service $PORT protocol pop3 auth password
+	    user "bob@example.test" there is "$(id -un)" here password "secret"
+	    mda "$BATS_TEST_TMPDIR/mda $BATS_TEST_TMPDIR/inbox"
+	EOF
+	chmod 600 "$BATS_TEST_TMPDIR/rc"
+	HOME=$BATS_TEST_TMPDIR run timeout 60 fetchmail -f "$BATS_TEST_TMPDIR/rc" \
+	    -i "$BATS_TEST_TMPDIR/ids" --sslproto '' </dev/null
+	assert_success
+	[ "$(grep -c '^From fetchmail ' "$BATS_TEST_TMPDIR/inbox")" -eq 2 ]
+	grep -q '^>>From quoted$' "$BATS_TEST_TMPDIR/inbox"
+	[ -f "$ROOT/mail/example.test/bob" ]
+	[ ! -s "$ROOT/mail/example.test/bob" ]
+}
+
+@test "clients: two sessions at once, the second gets [IN-USE]" {
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	start_pop3
+	run poplib '
+import poplib, sys
+a = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=10)
+a.user("alice@example.test"); a.pass_("secret")
+b = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=10)
+b.user("alice@example.test")
+try:
+    b.pass_("secret")
+except poplib.error_proto as e:
+    print(e.args[0].decode())
+a.dele(1); a.quit()
+b.user("alice@example.test")
+print(b.pass_("secret").decode())
+b.quit()
+'
+	assert_success
+	assert_line --index 0 "-ERR [IN-USE] mailbox in use by another session"
+	assert_line --index 1 "+OK 0 messages"
+}

@@ -8,7 +8,7 @@
  * data, so a kill -9 (or a crash) at any instant leaves the last committed
  * state.  Keys are token bytes; values are two native uint32 counts
  * {spam, ham}.  Key "\001count" holds the numbers of trained messages,
- * keys "\002" + 20 bytes of SHA-256 of a message record its class, so
+ * keys "\002" + a 20-byte fingerprint of a message record its class, so
  * training is idempotent and untraining only undoes real training.
  *
  *	struct spam_db db;
@@ -55,7 +55,7 @@ int spam_db_learn(struct spam_db *db, const struct spam_tokens *t,
 /* Message counts (inside or outside a transaction). */
 int spam_db_counts(struct spam_db *db, uint32_t *nspam, uint32_t *nham);
 
-/* The digest of a message's scanned bytes. */
+/* The fingerprint of a message's scanned bytes (not cryptographic). */
 void spam_db_digest(const char *msg, size_t n, unsigned char dig[20]);
 
 #endif

@@ -39,11 +39,11 @@ void
 spam_conf_default(struct spam_conf *c)
 {
 	memset(c, 0, sizeof *c);
-	c->required = 5.0;
-	c->unsure = 3.0;
+	c->required = 5.6;
+	c->unsure = 4.0;
 	c->reject = 0;
 	c->bayes_scale = 10.0;
-	c->robs = 0.45;
+	c->robs = 0.0178;
 	c->robx = 0.5;
 	c->min_dev = 0.1;
 	c->max_disc = 150;

@@ -4,8 +4,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
-
 #include "spam_db.h"
 
 #define MAP_SIZE	((size_t)4 << 30)	/* address space, not disk */
@@ -243,13 +241,33 @@ spam_db_learn(struct spam_db *db, const struct spam_tokens *t,
 	return rc ? fail(db, rc) : 1;
 }
 
+/* A fingerprint, not a signature: three 64-bit multiply-xorshift hashes
+ * with different seeds.  (No libcrypto: loading it would cost every
+ * per-message run more than the whole scoring.) */
+static uint64_t
+mix_hash(const unsigned char *p, size_t n, uint64_t h)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+		h ^= h >> 31;
+	}
+	h ^= n;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
 void
 spam_db_digest(const char *msg, size_t n, unsigned char dig[20])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int ml = 0;
+	uint64_t h[3];
 
-	if (EVP_Digest(msg, n, md, &ml, EVP_sha256(), NULL) != 1 || ml < 20)
-		memset(md, 0, 20);
-	memcpy(dig, md, 20);
+	h[0] = mix_hash((const unsigned char *)msg, n, 0xcbf29ce484222325ULL);
+	h[1] = mix_hash((const unsigned char *)msg, n, 0x9e3779b97f4a7c15ULL);
+	h[2] = mix_hash((const unsigned char *)msg, n, 0x2545f4914f6cdd1dULL);
+	memcpy(dig, h, 20);
 }

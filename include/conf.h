@@ -46,7 +46,9 @@ int conf_me(const char *root, char *out, size_t size);
 
 /* Targets of an alias "alias: a, b, c" in ROOT/etc/aliases, appended to
  * out as NUL-separated addresses; returns the number of targets (0 when
- * the name is no alias), -1 on error.  Lookup is case-insensitive. */
+ * the name is no alias), -1 on error.  Lookup is case-insensitive: first
+ * the whole address, then, for a local domain, its local part alone (so
+ * "postmaster: root@example.test" serves postmaster@ every local domain). */
 int conf_alias(const char *root, const char *address, struct buf *out);
 
 #endif

@@ -8,6 +8,13 @@
  *      MBOXLOCK_STALE seconds is taken to be left by a crash and removed;
  *   2. an fcntl() write lock on the whole mbox file.
  *
+ * The dot-lock file holds "PID SIZE": its taker and the mbox size at that
+ * moment.  A dot-lock whose process no longer exists was left by a crash
+ * (kill -9 in the middle of an append): the next taker removes it and
+ * truncates the mbox back to SIZE, so a half-written message never stays
+ * visible (->recovered is then set, for the log).  PIDs are only meaningful
+ * on one host; on shared storage use Maildir.
+ *
  *	struct mboxlock l;
  *	fd = open(path, O_RDWR | O_NOFOLLOW ...);
  *	if (mboxlock_take(&l, path, fd, timeout_s) < 0)
@@ -25,6 +32,8 @@
 struct mboxlock {
 	int fd;			/* the mbox, fcntl-locked; -1 when not */
 	int dotlocked;
+	int recovered;		/* a crashed append was cut off */
+	long long recover_size;
 	char dotlock[PATH_MAX];
 };
 

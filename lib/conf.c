@@ -198,7 +198,17 @@ int
 conf_alias(const char *root, const char *address, struct buf *out)
 {
 	struct alias_arg a = { address, out, 0 };
+	char local[CONF_LINE_MAX];
+	const char *at = strrchr(address, '@');
 
+	if (conf_each(root, "etc/aliases", match_alias, &a) < 0)
+		return -1;
+	if (a.count > 0 || at == NULL || !conf_is_local_domain(root, at + 1))
+		return a.count;
+	/* "postmaster: ..." serves postmaster@ every local domain */
+	if (str_copyn(local, sizeof local, address, (size_t)(at - address)) < 0)
+		return 0;
+	a.name = local;
 	if (conf_each(root, "etc/aliases", match_alias, &a) < 0)
 		return -1;
 	return a.count;

@@ -126,9 +126,39 @@ t_timeout(void)
 	close(fds[1]);
 }
 
+/* A chunk that ends in CR followed by one that does not start with LF:
+ * the CR is bare and kept once. */
+static void
+t_cr_at_chunk_end(void)
+{
+	char b[64];
+	struct line ln;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		if (write(fds[1], "abc\r", 4) < 0)
+			_exit(1);
+		usleep(100000);
+		if (write(fds[1], "x\n", 2) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	io_init(&io, fds[0], -1, 5000);
+	CHECK(line_read(&io, b, sizeof b, &ln) == 1);
+	CHECK_MEM(ln.s, ln.len, "abc\rx");
+	CHECK(ln.end == LINE_END_LF && ln.flags == LINE_BARE_CR);
+	done();
+}
+
 int
 main(void)
 {
+	RUN(t_cr_at_chunk_end);
 	RUN(t_whole);
 	RUN(t_trickled);
 	RUN(t_too_long_is_consumed);

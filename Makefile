@@ -40,7 +40,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
 .PHONY: all units deps check check-asan check-run bench install clean \
-        lint-man fuzz
+        lint-man
 
 all: $(PROGS)
 
@@ -97,6 +97,10 @@ install: all
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# Fuzz targets (make fuzz, make fuzz-short) live in fuzz/ with their own
+# rules.
+-include fuzz/fuzz.mk
 
 -include $(LIB_OBJ:.o=.d) $(PROGS:$(O)/bin/%=$(O)/cmd/%.d) \
          $(UNITS:%=%.d)

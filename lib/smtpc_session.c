@@ -292,7 +292,8 @@ smtpc_close(struct smtpc *c)
 void
 smtpc_quit(struct smtpc *c)
 {
-	if (c->fd >= 0 && c->io.err == IO_OK)
+	/* A broken session (code 0) gets no QUIT: nobody would answer. */
+	if (c->fd >= 0 && c->io.err == IO_OK && c->last.code != 0)
 		(void)command(c, "QUIT", 5000, NULL);
 	smtpc_close(c);
 }

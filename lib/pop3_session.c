@@ -1,7 +1,10 @@
 /* pop3_session: the POP3 command loop; see include/pop3.h. */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "line.h"
 #include "log.h"
@@ -153,8 +156,12 @@ int
 pop3_session(struct io *io, const struct pop3_conf *c)
 {
 	struct pop3 p;
-	int code = 0;
+	int code = 0, one = 1;
 
+	/* replies are batched here already; Nagle would only add a delayed
+	 * ACK's wait at the end of every pipelined burst */
+	(void)setsockopt(io->fd_out, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof one);
 	memset(&p, 0, sizeof p);
 	p.c = c;
 	p.io = io;

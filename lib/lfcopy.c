@@ -100,14 +100,38 @@ byte(struct lfstate *s, char c, struct buf *out)
 	return emit(s, c, out);
 }
 
+/* Length of the run at p that holds no CR and no LF. */
+static size_t
+plain_run(const char *p, size_t n)
+{
+	size_t j = 0;
+
+	while (j < n && p[j] != '\r' && p[j] != '\n')
+		j++;
+	return j;
+}
+
 int
 lfconvert(struct lfstate *s, const char *p, size_t n, struct buf *out)
 {
-	size_t i;
+	size_t i = 0, k;
 
-	for (i = 0; i < n; i++)
-		if (byte(s, p[i], out) < 0)
+	while (i < n) {
+		/* inside a line nothing changes until the next CR or LF:
+		 * copy the run whole */
+		if (!s->line_start && !s->cr) {
+			k = plain_run(p + i, n - i);
+			if (k > 0) {
+				if (buf_add(out, p + i, k) < 0)
+					return -1;
+				s->last_lf = 0;
+				i += k;
+				continue;
+			}
+		}
+		if (byte(s, p[i++], out) < 0)
 			return -1;
+	}
 	return 0;
 }
 

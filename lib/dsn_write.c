@@ -54,17 +54,13 @@ add_date_field(struct buf *o, const char *name, time_t t)
 	return buf_addf(o, "%s: %s\n", name, date);
 }
 
-static const char *
-dsn_to(const struct dsn *d)
-{
-	return d->to[0] ? d->to : "postmaster";
-}
-
 static int
 top_header(const struct dsn *d, const char *bnd, struct buf *o)
 {
-	if (buf_addf(o, "From: Mail Delivery System <MAILER-DAEMON@%s>\n"
-	    "To: <%s>\n", d->me, dsn_to(d)) < 0 ||
+	if (buf_addf(o, "From: Mail Delivery System <MAILER-DAEMON@%s>\n",
+	    d->me) < 0 ||
+	    (d->to[0] ? buf_addf(o, "To: <%s>\n", d->to) :
+	    buf_addf(o, "To: <postmaster@%s>\n", d->me)) < 0 ||
 	    buf_addf(o, "Subject: %s\n", d->warn ?
 	    "Delayed Mail (still being retried)" :
 	    "Undelivered Mail Returned to Sender") < 0 ||
@@ -92,6 +88,31 @@ diag_text(const char *diag)
 	return diag;
 }
 
+/* text as lines of at most 72 columns, each after four spaces. */
+static int
+add_wrapped(struct buf *o, const char *text)
+{
+	size_t len = strlen(text), start = 0, end, brk;
+
+	while (start < len) {
+		end = start + 68 < len ? start + 68 : len;
+		brk = end;
+		if (end < len) {
+			while (brk > start && text[brk] != ' ')
+				brk--;
+			if (brk == start)
+				brk = end;
+		}
+		if (buf_addf(o, "    %.*s\n", (int)(brk - start),
+		    text + start) < 0)
+			return -1;
+		start = brk;
+		while (start < len && text[start] == ' ')
+			start++;
+	}
+	return 0;
+}
+
 static int
 human_part(const struct dsn *d, const char *bnd, struct buf *o)
 {
@@ -111,8 +132,8 @@ human_part(const struct dsn *d, const char *bnd, struct buf *o)
 	    "administrator (postmaster).\n\n") < 0)
 		return -1;
 	for (i = 0; i < d->n; i++) {
-		if (buf_addf(o, "<%s>:\n    %s\n", d->r[i].rcpt,
-		    dsn_explain(d->r[i].status)) < 0)
+		if (buf_addf(o, "<%s>:\n", d->r[i].rcpt) < 0 ||
+		    add_wrapped(o, dsn_explain(d->r[i].status)) < 0)
 			return -1;
 		if (d->r[i].remote[0] && buf_addf(o,
 		    "    The mail server %s said: %s\n", d->r[i].remote,

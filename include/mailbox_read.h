@@ -58,6 +58,7 @@ struct mbx {
 	int dirfd;		/* Maildir: cur/ */
 	int fd;			/* mbox: the file, read-only; -1 if absent */
 	int lockfd;		/* session lock */
+	int msgfd;		/* Maildir: the file mbx_check opened */
 	dev_t dev;		/* mbox: the file indexed */
 	ino_t ino;
 	uint64_t prefix_end;	/* mbox: bytes before the first message */

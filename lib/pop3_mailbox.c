@@ -70,7 +70,7 @@ mbx_open(struct mbx *m, const char *path, enum mailbox_format absent_format,
     const char **err)
 {
 	memset(m, 0, sizeof *m);
-	m->dirfd = m->fd = m->lockfd = -1;
+	m->dirfd = m->fd = m->lockfd = m->msgfd = -1;
 	if (str_copy(m->path, sizeof m->path, path) < 0) {
 		*err = "mailbox path too long";
 		return -1;
@@ -87,11 +87,17 @@ mbx_open(struct mbx *m, const char *path, enum mailbox_format absent_format,
 	return mbox_open(m, err);
 }
 
+static int
+open_file(struct mbx *m, size_t i)
+{
+	return openat(m->dirfd, m->names.s + m->msg[i].name,
+	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
+
 int
 mbx_check(struct mbx *m, size_t i, const char **err)
 {
 	struct stat st;
-	int fd;
 
 	if (m->format == MAILBOX_MBOX) {
 		if (fstat(m->fd, &st) < 0 ||
@@ -101,13 +107,13 @@ mbx_check(struct mbx *m, size_t i, const char **err)
 		}
 		return 0;
 	}
-	fd = openat(m->dirfd, m->names.s + m->msg[i].name,
-	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
+	if (m->msgfd >= 0)
+		close(m->msgfd);
+	m->msgfd = open_file(m, i);
+	if (m->msgfd < 0) {
 		*err = "message file vanished";
 		return -1;
 	}
-	close(fd);
 	return 0;
 }
 
@@ -119,8 +125,8 @@ mbx_send(struct mbx *m, size_t i, struct io *io, int64_t lines)
 	if (m->format == MAILBOX_MBOX)
 		return pop3_stream(io, m->fd, m->msg[i].start, m->msg[i].end,
 		    1, lines);
-	fd = openat(m->dirfd, m->names.s + m->msg[i].name,
-	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = m->msgfd >= 0 ? m->msgfd : open_file(m, i);
+	m->msgfd = -1;
 	if (fd < 0)
 		return -1;
 	r = pop3_stream(io, fd, 0, UINT64_MAX, 0, lines);
@@ -145,7 +151,9 @@ mbx_close(struct mbx *m)
 		close(m->fd);
 	if (m->lockfd >= 0)
 		close(m->lockfd);
-	m->dirfd = m->fd = m->lockfd = -1;
+	if (m->msgfd >= 0)
+		close(m->msgfd);
+	m->dirfd = m->fd = m->lockfd = m->msgfd = -1;
 	free(m->msg);
 	m->msg = NULL;
 	m->n = m->cap = 0;

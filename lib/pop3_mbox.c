@@ -16,6 +16,20 @@
 
 #define LOCK_WAIT_S 30
 
+/* mkdir -p of the directory that holds path. */
+static int
+mkdirs_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (str_copy(dir, sizeof dir, path) < 0 ||
+	    (slash = strrchr(dir, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	return sf_mkdirs(dir, 0700);
+}
+
 static int
 session_lock(struct mbx *m, const char **err)
 {
@@ -25,6 +39,9 @@ session_lock(struct mbx *m, const char **err)
 	if (str_fmt(lp, sizeof lp, "%s.pop3lock", m->path) < 0)
 		return -1;
 	m->lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (m->lockfd < 0 && errno == ENOENT && mkdirs_parent(lp) == 0)
+		m->lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		    0600);
 	if (m->lockfd < 0)
 		return -1;
 	if (flock(m->lockfd, LOCK_EX | LOCK_NB) < 0) {

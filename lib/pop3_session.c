@@ -165,7 +165,7 @@ pop3_session(struct io *io, const struct pop3_conf *c)
 	memset(&p, 0, sizeof p);
 	p.c = c;
 	p.io = io;
-	p.mbx.dirfd = p.mbx.fd = p.mbx.lockfd = -1;
+	p.mbx.dirfd = p.mbx.fd = p.mbx.lockfd = p.mbx.msgfd = -1;
 	if (c->implicit_tls && start_implicit_tls(&p) < 0)
 		return 69;
 	pop3_reply(&p, "+OK mailkit POP3 server ready");

@@ -421,3 +421,13 @@ print("elapsed", int(time.time() - t))
 	assert_failure 78
 	assert_output "mail-pop3: -T: no certificate in $ROOT/etc/tls"
 }
+
+@test "pop3: an account whose mailbox does not exist yet has 0 messages" {
+	run pop3 <<<"$login_bob"$'STAT\r\nQUIT\r'
+	assert_line --index 2 "+OK 0 messages"
+	assert_line --index 3 "+OK 0 0"
+	[ ! -e "$ROOT/mail/example.test/bob" ]
+	run pop3 <<<"$login_alice"$'STAT\r\nQUIT\r'
+	assert_line --index 2 "+OK 0 messages"
+	[ -d "$ROOT/mail/example.test/alice/cur" ]
+}

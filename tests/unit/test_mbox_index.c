@@ -30,7 +30,7 @@ index_of(const char *p, size_t n, struct mbx *m)
 	int fd = tmpfile_with(p, n);
 
 	memset(m, 0, sizeof *m);
-	m->fd = m->dirfd = m->lockfd = -1;
+	m->fd = m->dirfd = m->lockfd = m->msgfd = -1;
 	CHECK(mbox_index(m, fd, n) == 0);
 	close(fd);
 }

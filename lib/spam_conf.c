@@ -40,7 +40,7 @@ spam_conf_default(struct spam_conf *c)
 {
 	memset(c, 0, sizeof *c);
 	c->required = 5.6;
-	c->unsure = 4.0;
+	c->unsure = 2.6;
 	c->reject = 0;
 	c->bayes_scale = 10.0;
 	c->robs = 0.0178;

@@ -3,6 +3,8 @@
 #   make               build every program into $(O)/bin (default O=build)
 #   make check         install test packages if root, build, run every test
 #   make check-asan    the same suite built with ASan + UBSan in build-asan/
+#   make run           a complete mail system on loopback high ports
+#   make demo          one scripted round trip through it with real clients
 #   make bench         benchmarks (scripts/bench), tables for README.md
 #   make install       PREFIX=/usr/local DESTDIR= ...
 #
@@ -40,7 +42,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
 .PHONY: all units deps check check-asan check-run bench install clean \
-        lint-man
+        lint-man run demo
 
 all: $(PROGS)
 
@@ -80,6 +82,14 @@ check-asan: deps
 	@$(MAKE) --no-print-directory O=build-asan SAN="$(ASAN_FLAGS)" \
 	    OPTFLAGS=-O1 all units
 	@SANITIZE=1 scripts/run-tests build-asan
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/mailkit-run $(O)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo $(O)
 
 bench: deps all
 	@scripts/bench $(O)

@@ -22,6 +22,7 @@ sasl_plain_decode(const char *b64, size_t n, struct sasl_plain *sp,
 	memset(sp, 0, sizeof *sp);
 	if (b64_decode(b64, n, &sp->raw) < 0 || sp->raw.len == 0) {
 		*err = "bad base64";
+		sasl_plain_free(sp);	/* what decoded before the error */
 		return -1;
 	}
 	s = sp->raw.s;

@@ -167,6 +167,26 @@ header(struct scan *s, size_t *p)
 	}
 }
 
+/* The first "\n\nFrom " in p[0, n), or NULL.  A capital F is rare in
+ * text, so memchr() for it outruns memmem() for the whole pattern. */
+static const char *
+find_from(const char *p, size_t n)
+{
+	const char *f = p + 2, *end = p + n;
+
+	if (n < 7)
+		return NULL;
+	while ((f = memchr(f, 'F', (size_t)(end - f))) != NULL) {
+		if (end - f >= 5 && f[-1] == '\n' && f[-2] == '\n' &&
+		    memcmp(f, "From ", 5) == 0)
+			return f - 2;
+		if (end - f < 5)
+			return NULL;
+		f++;
+	}
+	return NULL;
+}
+
 /* Search the body from *p for "\n\nFrom ".  0: a new message began;
  * 1: more data needed. */
 static int
@@ -176,7 +196,7 @@ body(struct scan *s, size_t *p)
 	size_t c, next;
 
 	for (;;) {
-		hit = memmem(s->buf + *p, s->len - *p, "\n\nFrom ", 7);
+		hit = find_from(s->buf + *p, s->len - *p);
 		if (hit == NULL) {
 			if (s->len - *p > 6)
 				*p = s->len - 6;

@@ -103,6 +103,24 @@ put(struct stream *s, const char *p, size_t n, int complete)
 	return 0;
 }
 
+/* The common case of RETR, inline: a whole line that needs only its
+ * CRLF and fits the output buffer.  1 when done here. */
+static inline int
+plain_line(struct stream *s, const char *p, size_t n)
+{
+	if (s->lines >= 0 || s->cr_held || !s->bol ||
+	    (n > 0 && (p[0] == '.' || p[0] == '>')) ||
+	    s->out_len + n + 2 > OUT_SIZE)
+		return 0;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	memcpy(s->out + s->out_len, p, n);
+	s->out[s->out_len + n] = '\r';
+	s->out[s->out_len + n + 1] = '\n';
+	s->out_len += n + 2;
+	return 1;
+}
+
 /* 1 when TOP has sent all it should. */
 static int
 done(const struct stream *s)
@@ -136,11 +154,18 @@ put_lines(struct stream *s, size_t *pos, size_t len)
 {
 	const char *lf;
 
+	const char *p;
+	size_t n;
+
 	while (!done(s) &&
 	    (lf = memchr(s->in + *pos, '\n', len - *pos)) != NULL) {
-		if (put(s, s->in + *pos, (size_t)(lf - s->in) - *pos, 1) < 0)
+		p = s->in + *pos;
+		n = (size_t)(lf - p);
+		*pos += n + 1;
+		if (plain_line(s, p, n))
+			continue;
+		if (put(s, p, n, 1) < 0)
 			return -1;
-		*pos = (size_t)(lf - s->in) + 1;
 	}
 	return done(s);
 }

@@ -12,7 +12,8 @@
  *	INJECT_TEMP  nothing queued, try again (why says why)
  *	INJECT_PERM  nothing queued, refused by the filter (why)
  *
- * inject_expand() adds addr to e, or its alias targets, recursively.
+ * inject_expand() adds addr to e, or its alias targets, recursively (for
+ * local domains only).
  * inject_headers() adds Date:, Message-ID: (and From: when from != NULL)
  * missing from the header block hdr to out.  inject_addrlist() calls fn
  * for each address in an RFC 5322 address list (To:, Cc:, Bcc:), with
@@ -36,6 +37,9 @@ enum inject_result { INJECT_OK, INJECT_TEMP, INJECT_PERM };
 enum inject_result inject_commit(const char *root, struct qnew *q,
     struct qenv *e, int filter_ms, char *why, size_t size);
 int inject_expand(const char *root, const char *addr, struct qenv *e);
+/* Targets of the alias addr, looked up as a whole, then by its local part
+ * alone when the domain is local (as mail-deliver does); like conf_alias(). */
+int inject_alias(const char *root, const char *addr, struct buf *out);
 
 struct inject_hdr {
 	const char *me;		/* for Message-ID's right-hand side */

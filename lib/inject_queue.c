@@ -25,6 +25,19 @@ has_rcpt(const struct qenv *e, const char *addr)
 	return 0;
 }
 
+int
+inject_alias(const char *root, const char *addr, struct buf *out)
+{
+	const char *at = strrchr(addr, '@');
+	char local[ADDR_LOCAL_MAX + 1];
+	int n = conf_alias(root, addr, out);
+
+	if (n != 0 || at == NULL || conf_is_local_domain(root, at + 1) != 1 ||
+	    str_copyn(local, sizeof local, addr, (size_t)(at - addr)) < 0)
+		return n;
+	return conf_alias(root, local, out);
+}
+
 static int
 expand(const char *root, const char *addr, struct qenv *e, unsigned depth)
 {
@@ -36,7 +49,7 @@ expand(const char *root, const char *addr, struct qenv *e, unsigned depth)
 	n = 0;
 	if (at != NULL && depth < INJECT_ALIAS_DEPTH &&
 	    conf_is_local_domain(root, at + 1) == 1)
-		n = conf_alias(root, addr, &b);
+		n = inject_alias(root, addr, &b);
 	if (n < 0)
 		r = -1;
 	else if (n == 0)

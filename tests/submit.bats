@@ -373,3 +373,13 @@ PY
 	grep -q 'event=accept ip=local qid=[0-9a-f]* from=a@remote.test rcpts=1 size=' "$BATS_TEST_TMPDIR/log"
 	grep -q 'event=disconnect ip=local end=quit accepted=1 errors=0' "$BATS_TEST_TMPDIR/log"
 }
+
+@test "an alias by local part alone applies to local domains only" {
+	echo "team: alice@example.test" >>"$ROOT/etc/aliases"
+	TCPREMOTEIP=192.0.2.7 smtp "${H}MAIL FROM:<a@remote.test>\r\nRCPT TO:<team@remote.test>\r\nRCPT TO:<Team@Example.Test>\r\nDATA\r\n\r\nx\r\n.\r\n"
+	assert_line "554 5.7.1 <team@remote.test>: relaying denied"
+	assert_line --regexp "^250 2.0.0 ok"
+	run qenv
+	assert_line --regexp "^rcpt	alice@example.test	todo"
+	refute_line --regexp "team"
+}

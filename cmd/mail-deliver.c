@@ -11,10 +11,12 @@
 #include "deliver.h"
 #include "log.h"
 #include "msgsrc.h"
+#include "priv.h"
 #include "prog.h"
 #include "str.h"
 
-static const char usage[] = "[-r ROOT] [-f SENDER] ADDRESS... < message";
+static const char usage[] =
+    "[-r ROOT] [-u USER] [-f SENDER] ADDRESS... < message";
 
 /* The envelope sender, as given with -f: "", "<>", "a@b" or "<a@b>". */
 static void
@@ -61,13 +63,14 @@ main(int argc, char **argv)
 	struct msgsrc m;
 	char sender[ADDR_MAX + 1] = "", tmpdir[PATH_MAX];
 	unsigned long long lock_timeout;
-	const char *opt_root = NULL;
+	const char *opt_root = NULL, *user = NULL;
 	int c, worst = 0;
 
 	prog_init(argv[0]);
-	while ((c = getopt(argc, argv, "r:f:hV")) != -1) {
+	while ((c = getopt(argc, argv, "r:u:f:hV")) != -1) {
 		switch (c) {
 		case 'r': opt_root = optarg; break;
+		case 'u': user = optarg; break;
 		case 'f': parse_sender(optarg, sender, sizeof sender); break;
 		case 'V': print_version();
 		default: die_usage(usage);
@@ -75,6 +78,8 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage(usage);
+	if (user != NULL && priv_drop(user) < 0)
+		die_sys(EX_TEMPFAIL, "4.3.0 cannot become user %s", user);
 	o.root = conf_root(opt_root);
 	o.sender = sender;
 	if (conf_number(o.root, "etc/locktimeout", 30, &lock_timeout) < 0)

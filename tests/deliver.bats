@@ -333,3 +333,19 @@ PY
 	run mail-deliver -f $'bad\naddr@x' alice@example.test </dev/null
 	[ "$status" -eq 64 ]
 }
+
+@test "deliver: -u USER drops root before reading; files belong to that user" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to change user"
+	d=$BATS_TEST_TMPDIR
+	while [ "$d" != / ]; do chmod a+x "$d"; d=$(dirname "$d"); done
+	mkdir -p "$ROOT/tmp"
+	chmod -R a+rX "$ROOT"
+	chown -R 65534:65534 "$ROOT/mail" "$ROOT/tmp"
+	run mail-deliver -u nobody alice@example.test <"$BATS_TEST_TMPDIR/msg"
+	assert_success
+	f=$(one_new)
+	[ "$(stat -c %u "$f")" -eq 65534 ]
+	run mail-deliver -u no-such-user-here alice@example.test <"$BATS_TEST_TMPDIR/msg"
+	[ "$status" -eq 75 ]
+	assert_output --partial 'cannot become user no-such-user-here'
+}

@@ -26,10 +26,13 @@ static const char usage[] =
 static const char *root;
 static unsigned wait_tenths = 50;	/* -w: how long a busy message is awaited */
 
+static int env_exists(const char *id);
+
 /* Lock message id, waiting a little while mail-relay works on it.
- * fd, or -1 after saying why; *code is the exit code. */
+ * fd, or -1 after saying why; *code is the exit code.  With orphan_ok,
+ * an envelope without its message file gives -1 and code 0, quietly. */
 static int
-lock_message(const char *id, int *code)
+lock_message(const char *id, int *code, int orphan_ok)
 {
 	struct timespec pause = { 0, 100 * 1000 * 1000 };
 	unsigned i;
@@ -43,6 +46,9 @@ lock_message(const char *id, int *code)
 	}
 	if (fd >= 0)
 		return fd;
+	*code = 0;
+	if (errno == ENOENT && orphan_ok && env_exists(id))
+		return -1;
 	if (errno == EWOULDBLOCK) {
 		warnx_("%s: busy (being delivered), try again", id);
 		*code = EX_TEMPFAIL;
@@ -72,9 +78,9 @@ env_exists(const char *id)
 static int
 rm_one(const char *id)
 {
-	int code = 0, fd = lock_message(id, &code);
+	int code = 0, fd = lock_message(id, &code, 1);
 
-	if (fd < 0 && !(code == EX_NOINPUT && env_exists(id)))
+	if (fd < 0 && code != 0)
 		return code;
 	if (fd >= 0 && !env_exists(id)) {
 		close(fd);
@@ -93,7 +99,7 @@ rm_one(const char *id)
 static int
 set_held(const char *id, int held)
 {
-	int code = 0, fd = lock_message(id, &code);
+	int code = 0, fd = lock_message(id, &code, 0);
 	struct qenv e;
 
 	if (fd < 0)

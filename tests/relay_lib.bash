@@ -110,3 +110,133 @@ run_relay() {
 sink_files() {
 	find "$BATS_TEST_TMPDIR/$1" -type f | sort
 }
+
+# A scripted SMTP peer for what smtp-sink cannot do.  start_peer NAME IP
+# PORT MODE: serves connections one after another; writes every command
+# it reads to $BATS_TEST_TMPDIR/NAME.log and each message to NAME.msgN.
+# Modes: mixed (RCPT to ok*: 250, perm*: 550 5.1.1, temp*: 450 4.2.1),
+# garbage (greeting not SMTP), silent (never answers), closedata (closes
+# in the middle of DATA), dropfinal (takes the whole message, closes
+# before the final reply), hugemulti (EHLO reply of 1000 lines), size100
+# (announces SIZE 100), greet421, tls (offers STARTTLS; needs
+# $BATS_TEST_TMPDIR/cert.pem and key.pem).
+PEER_PY=$(cat <<'PY'
+import socket, ssl, sys, time
+name, ip, port, mode, tmp = sys.argv[1:6]
+log = open("%s/%s.log" % (tmp, name), "a", buffering=1)
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind((ip, int(port)))
+srv.listen(5)
+nmsg = 0
+def session(conn):
+    global nmsg
+    f = conn.makefile("rb")
+    def send(s):
+        conn.sendall(s.encode())
+    if mode == "garbage":
+        send("HELLO THERE I AM NOT SMTP\r\n"); time.sleep(0.5); return
+    if mode == "silent":
+        time.sleep(30); return
+    if mode == "greet421":
+        send("421 4.3.2 busy\r\n"); return
+    send("220 peer ESMTP\r\n")
+    while True:
+        line = f.readline()
+        if not line:
+            return
+        cmd = line.decode("latin-1").rstrip("\r\n")
+        log.write(cmd + "\n")
+        u = cmd.upper()
+        if u.startswith("EHLO"):
+            if mode == "hugemulti":
+                send("".join("250-line%d\r\n" % i for i in range(1000)) + "250 OK\r\n")
+                continue
+            ext = ["PIPELINING", "8BITMIME"]
+            if mode == "size100": ext.append("SIZE 100")
+            if mode in ("mixed", "tls"): ext.append("SIZE 10000000")
+            if mode == "tls" and not isinstance(conn, ssl.SSLSocket): ext.append("STARTTLS")
+            send("250-peer\r\n" + "".join("250-%s\r\n" % e for e in ext[:-1]) + "250 %s\r\n" % ext[-1])
+        elif u == "STARTTLS" and mode == "tls":
+            send("220 2.0.0 go ahead\r\n")
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(tmp + "/cert.pem", tmp + "/key.pem")
+            conn = ctx.wrap_socket(conn, server_side=True)
+            f = conn.makefile("rb")
+            log.write("TLS-STARTED\n")
+        elif u.startswith("MAIL"):
+            # what the client sent behind MAIL without waiting (PIPELINING)
+            ahead = f.peek(65536) if hasattr(f, "peek") else b""
+            log.write("PIPELINED %d\n" % ahead.count(b"\r\n"))
+            send("250 2.1.0 ok\r\n")
+        elif u.startswith("RCPT"):
+            addr = cmd.split("<", 1)[1].split(">")[0]
+            if addr.startswith("perm"): send("550 5.1.1 no such user here\r\n")
+            elif addr.startswith("temp"): send("450 4.2.1 mailbox busy, try later\r\n")
+            else: send("250 2.1.5 ok\r\n")
+        elif u == "DATA":
+            send("354 go ahead\r\n")
+            data = b""
+            while True:
+                l = f.readline()
+                if not l:
+                    return
+                if mode == "closedata" and len(data) > 10:
+                    return
+                if l == b".\r\n":
+                    break
+                data += l
+            open("%s/%s.wire%d" % (tmp, name, nmsg + 1), "wb").write(data)
+            nmsg += 1
+            open("%s/%s.msg%d" % (tmp, name, nmsg), "wb").write(data)
+            if mode == "dropfinal":
+                return
+            send("250 2.0.0 queued as X%d\r\n" % nmsg)
+        elif u == "QUIT":
+            send("221 2.0.0 bye\r\n"); return
+        elif u == "RSET":
+            send("250 2.0.0 ok\r\n")
+        else:
+            send("502 5.5.2 what\r\n")
+while True:
+    c, _ = srv.accept()
+    try:
+        session(c)
+    except Exception as e:
+        log.write("ERROR %r\n" % e)
+    try:
+        c.close()
+    except Exception:
+        pass
+PY
+)
+
+start_peer() {
+	start_bg "$1" python3 -c "$PEER_PY" "$1" "$2" "$3" "$4" "$BATS_TEST_TMPDIR"
+	wait_ip_port "$2" "$3"
+}
+
+# A bin directory with the real mail-deliver and mail-bounce and a fake
+# mail-submit that keeps its arguments and input in $BATS_TEST_TMPDIR/
+# submitted.N.{args,msg}; exit code from $BATS_TEST_TMPDIR/submit-exit.
+fake_bin() {
+	local d=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$d"
+	ln -sf "$MAILKIT_BIN/mail-deliver" "$MAILKIT_BIN/mail-bounce" "$d/"
+	cat >"$d/mail-submit" <<SH
+#!/bin/sh
+t=$BATS_TEST_TMPDIR
+n=\$(ls "\$t" | grep -c '^submitted\..*\.args\$')
+n=\$((n + 1))
+for a in "\$@"; do printf '[%s]' "\$a"; done >"\$t/submitted.\$n.args"
+cat >"\$t/submitted.\$n.msg"
+exit \$(cat "\$t/submit-exit" 2>/dev/null || echo 0)
+SH
+	chmod +x "$d/mail-submit"
+	echo "$d"
+}
+
+# Recipient line of the envelope for ADDR: "ADDR STATE ATTEMPTS NEXT STATUS DIAG"
+env_rcpt() {
+	awk -F'\t' -v a="$2" '$1 == "rcpt" && $2 == a { print $3, $4, $5, $6 }' "$(env_file "$1")"
+}

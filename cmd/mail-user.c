@@ -276,7 +276,7 @@ retire_mailbox(const char *addr, int purge)
 	}
 	if (conf_path(dir, sizeof dir, root, "mail/.deleted") < 0 ||
 	    sf_mkdirs(dir, 0700) < 0)
-		die_sys(EX_CANTCREAT, "cannot create %s", dir);
+		die_sys(EX_IOERR, "cannot create %s", dir);
 	for (i = 0; i < 100; i++) {
 		if (str_fmt(to, sizeof to, i ? "%s/%s.%lld.%d" : "%s/%s.%lld",
 		    dir, addr, (long long)time(NULL), i) < 0)

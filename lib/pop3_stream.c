@@ -7,8 +7,8 @@
 
 #include "mailbox_read.h"
 
-#define IN_SIZE		65536
-#define OUT_SIZE	65536
+#define IN_SIZE		(256 * 1024)
+#define OUT_SIZE	(256 * 1024)
 
 struct stream {
 	struct io *io;

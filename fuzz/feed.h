@@ -16,6 +16,7 @@
 #define MAILKIT_FUZZ_FEED_H
 
 #include <fcntl.h>
+#include <sanitizer/common_interface_defs.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -112,9 +113,13 @@ feed_free(struct feed *f)
 	buf_free(&f->out);
 }
 
-/* Die loudly: libFuzzer saves the input that got here. */
+/* Die loudly: libFuzzer saves the input that got here.  The message goes
+ * through the sanitizer's report, which -close_fd_mask leaves open. */
+#define FUZZ_STR2(x) #x
+#define FUZZ_STR(x) FUZZ_STR2(x)
 #define FUZZ_CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
+	__sanitizer_report_error_summary(__FILE__ ":" FUZZ_STR(__LINE__) \
+	    ": check failed: " #c); \
 	abort(); } } while (0)
 
 #endif

@@ -5,6 +5,7 @@
 #   make check-asan    the same suite built with ASan + UBSan in build-asan/
 #   make run           a complete mail system on loopback high ports
 #   make demo          one scripted round trip through it with real clients
+#   make torture       crash torture: 10,000 messages under random kill -9
 #   make bench         benchmarks (scripts/bench), tables for README.md
 #   make install       PREFIX=/usr/local DESTDIR= ...
 #
@@ -42,7 +43,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
 .PHONY: all units deps check check-asan check-run bench install clean \
-        lint-man run demo
+        lint-man run demo torture
 
 all: $(PROGS)
 
@@ -90,6 +91,9 @@ run: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo $(O)
+
+torture: deps all
+	@scripts/torture -b $(CURDIR)/$(O)/bin
 
 bench: deps all
 	@scripts/bench $(O)

@@ -3,6 +3,8 @@
  * train the token database.  See mail-spamscore(1).
  */
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,37 @@ class_name(enum spam_class k)
 	return k == SPAM_SPAM ? "spam" : k == SPAM_UNSURE ? "unsure" : "ham";
 }
 
+/* -vv: the tokens that decided, strongest first, for whoever wonders why. */
+static void
+print_clues(struct ctx *c)
+{
+	uint32_t ns, nh;
+	const char *s;
+	size_t i, n, k;
+	double f;
+
+	if (!c->have_db || spam_db_counts(&c->db, &ns, &nh) < 0)
+		return;
+	for (k = 0; k < 40; k++) {
+		size_t best = SIZE_MAX;
+		double bd = -1;
+		for (i = 0; i < c->tokens.count; i++) {
+			f = spam_token_prob(&c->conf, c->counts[i], ns, nh);
+			if (fabs(f - 0.5) > bd && c->counts[i].spam != UINT32_MAX) {
+				bd = fabs(f - 0.5);
+				best = i;
+			}
+		}
+		if (best == SIZE_MAX || bd < c->conf.min_dev)
+			break;
+		s = spam_tokens_get(&c->tokens, best, &n);
+		printf("  %.4f %u %u %.*s\n", spam_token_prob(&c->conf,
+		    c->counts[best], ns, nh), c->counts[best].spam,
+		    c->counts[best].ham, (int)n, s);
+		c->counts[best].spam = UINT32_MAX;
+	}
+}
+
 static int
 print_check(void *arg, const char *msg, size_t n, const char *where)
 {
@@ -104,6 +137,8 @@ print_check(void *arg, const char *msg, size_t n, const char *where)
 	if (where)
 		printf(" %s", where);
 	putchar('\n');
+	if (c->verbose > 1)
+		print_clues(c);
 	c->any_spam |= v.cls == SPAM_SPAM;
 	return 0;
 }
@@ -298,7 +333,7 @@ main(int argc, char **argv)
 		case 'c': mode = CHECK; break;
 		case 't': mode = TRAIN; c.cls = parse_class(optarg); break;
 		case 'u': mode = UNTRAIN; c.cls = parse_class(optarg); break;
-		case 'v': c.verbose = 1; break;
+		case 'v': c.verbose++; break;
 		case 'V': print_version();
 		default: die_usage(usage);
 		}

@@ -15,7 +15,7 @@ static const char *const rule_names[RULE_COUNT] = {
 };
 
 static const double rule_weights[RULE_COUNT] = {
-	0.5, 0.5, 0.5, 0.3, 0.5, 0.3, 0.5, 0.8, 0.5, 0.5, 0.2, 0.0,
+	0.5, 0.5, 0.5, 0.3, 0.5, 0.1, 0.5, 0.8, 0.5, 0.5, 0.0, 0.0,
 };
 
 const char *
@@ -39,13 +39,13 @@ void
 spam_conf_default(struct spam_conf *c)
 {
 	memset(c, 0, sizeof *c);
-	c->required = 5.6;
-	c->unsure = 2.6;
+	c->required = 6.4;
+	c->unsure = 1.4;
 	c->reject = 0;
 	c->bayes_scale = 10.0;
-	c->robs = 0.0178;
+	c->robs = 0.1;
 	c->robx = 0.5;
-	c->min_dev = 0.1;
+	c->min_dev = 0.2;
 	c->max_disc = 150;
 	c->max_header = 256 * 1024;
 	c->max_body = 1024 * 1024;

@@ -6,6 +6,11 @@
 #include "spam.h"
 #include "str.h"
 
+/* Rules that also become tokens: not the ones that date mail (HTML only,
+ * base64 text) or that say nothing about it (truncation). */
+#define SPAM_RULES_LEARNED (~(1u << RULE_HTML_ONLY | 1u << RULE_MIME_B64_TEXT | \
+	1u << RULE_SCAN_TRUNCATED))
+
 struct scan {
 	struct spam_tokens *t;
 	unsigned *rules;
@@ -192,6 +197,21 @@ header_tokens(struct scan *sc, const char *h, size_t n)
 }
 
 static int
+common_charset(const char *cs)
+{
+	static const char *const common[] = {
+		"", "us-ascii", "utf-8", "iso-8859-1", "iso-8859-15",
+		"windows-1252", NULL,
+	};
+	const char *const *c;
+
+	for (c = common; *c; c++)
+		if (strcmp(cs, *c) == 0)
+			return 1;
+	return 0;
+}
+
+static int
 part_tokens(void *arg, const struct mime_part *p)
 {
 	struct scan *sc = arg;
@@ -199,11 +219,12 @@ part_tokens(void *arg, const struct mime_part *p)
 	const char *dot;
 	int r = 0;
 
-	if (spam_tokens_add(sc->t, "type:", p->type, strlen(p->type)) < 0 ||
-	    (p->charset[0] && spam_tokens_add(sc->t, "charset:", p->charset,
-	    strlen(p->charset)) < 0) ||
-	    (p->cte[0] && spam_tokens_add(sc->t, "cte:", p->cte,
-	    strlen(p->cte)) < 0))
+	/* Text types, common charsets and transfer encodings say more about
+	 * the year a corpus was collected than about spam: left out. */
+	if ((strncmp(p->type, "text/", 5) != 0 && spam_tokens_add(sc->t,
+	    "type:", p->type, strlen(p->type)) < 0) ||
+	    (!common_charset(p->charset) && spam_tokens_add(sc->t, "charset:",
+	    p->charset, strlen(p->charset)) < 0))
 		return -1;
 	if (p->filename[0] && (dot = strrchr(p->filename, '.')) != NULL &&
 	    spam_tokens_add(sc->t, "filename:", dot, strlen(dot)) < 0)
@@ -260,7 +281,8 @@ spam_analyze(const char *msg, size_t n, const struct spam_conf *c,
 	if (sc.has_html && sc.html_alone && !sc.has_plain)
 		*rules |= 1u << RULE_HTML_ONLY;
 	for (i = 0; i < RULE_COUNT; i++)
-		if (*rules & 1u << i && spam_tokens_add(t, "rule:",
+		if (*rules & 1u << i & SPAM_RULES_LEARNED &&
+		    spam_tokens_add(t, "rule:",
 		    spam_rule_name(i), strlen(spam_rule_name(i))) < 0)
 			return -1;
 	return 0;

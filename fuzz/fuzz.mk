@@ -3,6 +3,8 @@
 #   make fuzz               build every fuzz/fuzz_*.c, run each for
 #                           FUZZ_SECONDS (60) seconds, FUZZ_JOBS (1) at once
 #   make fuzz-short         the CI run: FUZZ_SHORT_SECONDS (25) each, 2 at once
+#   make fuzz FUZZ_RUNS=10000000   stop each target after that many runs
+#                           (FUZZ_SECONDS still caps the time)
 #   make fuzz-build         only build build-fuzz/bin/fuzz_*
 #   make fuzz FUZZ_TARGETS="fuzz_addr fuzz_line"   a subset
 #
@@ -17,6 +19,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_SHORT_SECONDS ?= 25
 FUZZ_JOBS     ?= 1
+FUZZ_RUNS     ?= -1
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS   = -std=c11 -Wall -Wextra -O1 -g $(FUZZ_SAN) \
@@ -31,7 +34,8 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	@fuzz/run -o $(FUZZ_O) -t $(FUZZ_SECONDS) -j $(FUZZ_JOBS) $(FUZZ_TARGETS)
+	@fuzz/run -o $(FUZZ_O) -t $(FUZZ_SECONDS) -n $(FUZZ_RUNS) \
+	    -j $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
 fuzz-short: fuzz-build
 	@fuzz/run -o $(FUZZ_O) -t $(FUZZ_SHORT_SECONDS) -j 2 $(FUZZ_TARGETS)

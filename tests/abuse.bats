@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# Abuse suites against mail-submit under tcpserver on 127.0.0.1, as an
+# outside client without RELAYCLIENT and without AUTH: the classic open
+# relay battery and every published SMTP smuggling variant, sent as raw
+# bytes and pipelined.
+
+load lib
+
+setup() {
+	mk_root
+	add_user bob@example.test secret
+	PORT=$(free_port)
+	start_bg smtpd tcpserver -q -H -R 127.0.0.1 "$PORT" env MAILKIT_ROOT="$ROOT" "$MAILKIT_BIN/mail-submit" -bs
+	wait_port "$PORT"
+}
+
+teardown() {
+	stop_all
+}
+
+queued() {
+	find "$ROOT/queue/env" -type f 2>/dev/null | wc -l
+}
+
+# Send raw bytes (a Python bytes literal) in one write, print the replies.
+raw_session() {
+	python3 - "$PORT" "$1" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.settimeout(5)
+greeting = s.recv(4096)
+s.sendall(eval(sys.argv[2]))
+out = b""
+end = time.time() + 8
+while time.time() < end:
+    try:
+        b = s.recv(65536)
+    except socket.timeout:
+        break
+    if not b:
+        break
+    out += b
+sys.stdout.write(out.decode("latin-1"))
+PY
+}
+
+@test "abuse: open relay battery: no trick relays without AUTH or RELAYCLIENT" {
+	local rcpts=(
+		'<victim@remote.test>'
+		'<victim%remote.test@example.test>'
+		'<victim%remote.test@[127.0.0.1]>'
+		'<remote.test!victim@example.test>'
+		'<remote.test!victim>'
+		'<"victim@remote.test">'
+		'<"victim@remote.test"@example.test>'
+		'<"victim%remote.test"@example.test>'
+		'<@example.test:victim@remote.test>'
+		'<@example.test,@remote.test:victim@remote.test>'
+		'<victim@remote.test@example.test>'
+		'<victim@[127.0.0.1]>'
+		'<victim@[192.0.2.1]>'
+		'<victim@[IPv6:::1]>'
+		'<victim@remote.test.>'
+		'<victim@example.test.remote.test>'
+		'<victim@EXAMPLE.TEST.remote.test>'
+		'<victim@remote.test >'
+		'victim@remote.test'
+		'<victim@remote.test> NOTIFY=NEVER'
+	)
+	for helo in 'EHLO' 'EHLO example.test' 'HELO [127.0.0.1]' 'EHLO mx.example.test'; do
+		for r in "${rcpts[@]}"; do
+			run raw_session "b'$helo\r\nMAIL FROM:<spammer@remote.test>\r\nRCPT TO:$r\r\nDATA\r\nSubject: relay test\r\n\r\nrelayed?\r\n.\r\nQUIT\r\n'"
+			# the RCPT line must not be accepted, and no message queued
+			if echo "$output" | tr -d '\r' | grep -q '^250 2.1.5'; then
+				echo "RELAYED: $helo / RCPT TO:$r" >&2
+				echo "$output" >&2
+				return 1
+			fi
+			refute_output --partial 'queued as'
+		done
+	done
+	[ "$(queued)" -eq 0 ]
+}
+
+@test "abuse: smuggling variants never end DATA early, never make a second message" {
+	local v
+	for v in '\n.\n' '\n.\r\n' '\r.\r' '\r\n.\r' '\r\n\x00.\r\n' '\r.\r\n' '\r\n.\n' '\n.\r' '\r\n.\x00\r\n' '\r\n.\r\r\n'; do
+		run raw_session "b'EHLO x\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nSubject: one\r\n\r\nfirst$v" \
+"MAIL FROM:<evil@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nSubject: smuggled\r\n\r\nsecond\r\n.\r\nQUIT\r\n'"
+		# at most one end of DATA, and it is the real one
+		n=$(echo "$output" | tr -d '\r' | grep -c '^250 2.0.0' || true)
+		[ "$n" -le 1 ] || { echo "variant $v: $n messages accepted" >&2; echo "$output" >&2; return 1; }
+		! echo "$output" | tr -d '\r' | grep -q '^250 2.1.0.*evil' || { echo "variant $v: smuggled MAIL accepted" >&2; return 1; }
+	done
+	# nothing that was queued holds a smuggled message of its own
+	for f in $(find "$ROOT/queue/mess" -type f); do
+		! grep -q '^Subject: smuggled' "$f"
+	done
+	[ "$(find "$ROOT/queue/env" -type f | wc -l)" -le 1 ]
+	! grep -rq 'evil@remote.test' "$ROOT/queue/env" 2>/dev/null
+}
+
+@test "abuse: pipelined garbage after a good transaction changes nothing" {
+	run raw_session "b'EHLO x\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nSubject: ok\r\n\r\nfine\r\n.\r\n\x00\x01\x02garbage\r\n\xff\xfe\r\nMAIL FROM:<b@remote.test\r\nRCPT TO:<>\r\nDATA\r\nQUIT\r\n'"
+	assert_output --partial '250 2.0.0'
+	[ "$(echo "$output" | tr -d '\r' | grep -c '^250 2.0.0')" -eq 1 ]
+	echo "$output" | tr -d '\r' | grep -q '^221 2.0.0'
+	[ "$(queued)" -eq 1 ]
+}

@@ -35,6 +35,10 @@ spam_db_open(struct spam_db *db, const char *dir, int writable)
 	mdb_env_set_mapsize(env, MAP_SIZE);
 	rc = mdb_env_open(env, dir, (writable ? 0 : MDB_RDONLY) | MDB_NOTLS,
 	    0644);
+	/* Free the reader slots of processes killed while reading, or they
+	 * would pin old pages and, in the end, fill the reader table. */
+	if (rc == 0)
+		mdb_reader_check(env, NULL);
 	if (rc == 0)
 		rc = mdb_txn_begin(env, NULL, writable ? 0 : MDB_RDONLY, &txn);
 	if (rc == 0) {

@@ -10,15 +10,32 @@
 #include "spam_io.h"
 #include "str.h"
 
+/* Does the line at p look like an mbox envelope, "From addr date"?  A
+ * body line "From here..." that a writer forgot to escape has no time. */
+static int
+is_envelope(const char *p, size_t n)
+{
+	const char *lf = memchr(p, '\n', n);
+	size_t l = lf ? (size_t)(lf - p) : n, i, spaces = 0;
+
+	for (i = 5; i < l; i++)
+		spaces += p[i] == ' ';
+	return spaces >= 2 && memchr(p, ':', l) != NULL;
+}
+
 /* Start of the next message of an mbox after off: a "From " line that
  * follows an empty line, or n. */
 static size_t
 mbox_next(const char *p, size_t n, size_t off)
 {
 	const char *q;
+	size_t at;
 
 	while (off < n && (q = memmem(p + off, n - off, "\n\nFrom ", 7))) {
-		return (size_t)(q - p) + 2;
+		at = (size_t)(q - p) + 2;
+		if (is_envelope(p + at, n - at))
+			return at;
+		off = at;
 	}
 	return n;
 }

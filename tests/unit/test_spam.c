@@ -288,6 +288,99 @@ t_conf(void)
 	rmdir(dir);
 }
 
+struct msgs {
+	int n;
+	size_t len[8];
+	char first[8][16];
+};
+
+static int
+count_msg(void *arg, const char *m, size_t n, const char *where)
+{
+	struct msgs *ms = arg;
+
+	(void)where;
+	if (ms->n < 8) {
+		ms->len[ms->n] = n;
+		str_copyn(ms->first[ms->n], 16, m, n < 15 ? n : 15);
+	}
+	ms->n++;
+	return 0;
+}
+
+static void
+put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void
+t_sources(void)
+{
+	char dir[] = "/tmp/test_spamsrcXXXXXX", p[256];
+	struct msgs ms;
+
+	CHECK(mkdtemp(dir) != NULL);
+	str_fmt(p, sizeof p, "%s/mbox", dir);
+	put(p, "From a Mon\nSubject: 1\n\nFrom here is body\n\n"
+	    "From b Tue Jan  2 10:00:00 2024\nSubject: 2\n\nx\n");
+	memset(&ms, 0, sizeof ms);
+	CHECK(spam_each_message(p, 1000, count_msg, &ms) == 0);
+	CHECK(ms.n == 2);
+	CHECK_STR(ms.first[0], "From a Mon\nSubj");
+	CHECK_STR(ms.first[1], "From b Tue Jan ");
+	/* max cuts every message. */
+	memset(&ms, 0, sizeof ms);
+	CHECK(spam_each_message(p, 5, count_msg, &ms) == 0);
+	CHECK(ms.n == 2 && ms.len[0] == 5 && ms.len[1] == 5);
+	unlink(p);
+	str_fmt(p, sizeof p, "%s/cur", dir);
+	mkdir(p, 0755);
+	str_fmt(p, sizeof p, "%s/tmp", dir);
+	mkdir(p, 0755);
+	str_fmt(p, sizeof p, "%s/cur/1:2,S", dir);
+	put(p, "Subject: one\n\nbody\n");
+	str_fmt(p, sizeof p, "%s/tmp/2", dir);
+	put(p, "Subject: two\n\nbody\n");
+	str_fmt(p, sizeof p, "%s/plain", dir);
+	put(p, "Subject: three\n\nbody\n");
+	memset(&ms, 0, sizeof ms);
+	CHECK(spam_each_message(dir, 1000, count_msg, &ms) == 0);
+	CHECK(ms.n == 2);	/* cur/ and the plain file, not tmp/ */
+	unlink(p);
+	str_fmt(p, sizeof p, "%s/cur/1:2,S", dir);
+	unlink(p);
+	str_fmt(p, sizeof p, "%s/tmp/2", dir);
+	unlink(p);
+	str_fmt(p, sizeof p, "%s/cur", dir);
+	rmdir(p);
+	str_fmt(p, sizeof p, "%s/tmp", dir);
+	rmdir(p);
+	rmdir(dir);
+	CHECK(spam_each_message("/nonexistent/x", 10, count_msg, &ms) == -1);
+}
+
+static void
+t_charset_tokens(void)
+{
+	struct spam_conf c;
+	struct spam_tokens t;
+	unsigned rules;
+	const char *m = "Subject: x\nContent-Type: text/plain; charset=GB2312\n"
+	    "\nhello\n";
+
+	spam_conf_default(&c);
+	spam_tokens_init(&t, 100);
+	CHECK(spam_analyze(m, strlen(m), &c, &t, &rules) == 0);
+	CHECK(has(&t, "charset:gb2312") && has(&t, "hello"));
+	spam_tokens_free(&t);
+}
+
 int
 main(void)
 {
@@ -299,5 +392,7 @@ main(void)
 	RUN(t_status);
 	RUN(t_hfilter);
 	RUN(t_conf);
+	RUN(t_sources);
+	RUN(t_charset_tokens);
 	return tap_done();
 }

@@ -7,24 +7,27 @@
 #include "conf.h"
 #include "io.h"
 #include "pop3.h"
+#include "priv.h"
 #include "prog.h"
 #include "tls.h"
 
-static const char usage[] = "mail-pop3 [-r ROOT] [-T] [-a CHECKPASSWORD]";
+static const char usage[] =
+    "mail-pop3 [-r ROOT] [-u USER] [-T] [-a CHECKPASSWORD]";
 
 int
 main(int argc, char **argv)
 {
-	const char *root = NULL, *checkpw = NULL;
+	const char *root = NULL, *checkpw = NULL, *user = NULL;
 	struct pop3_conf c;
 	static struct io io;
 	int ch, tls = 0;
 
 	prog_init(argv[0]);
-	while ((ch = getopt(argc, argv, "r:Ta:hV")) != -1) {
+	while ((ch = getopt(argc, argv, "r:u:Ta:hV")) != -1) {
 		switch (ch) {
 		case 'r': root = optarg; break;
 		case 'T': tls = 1; break;
+		case 'u': user = optarg; break;
 		case 'a': checkpw = optarg; break;
 		case 'V': print_version();
 		default: die_usage(usage);
@@ -32,6 +35,8 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		die_usage(usage);
+	if (user != NULL && priv_drop(user) < 0)
+		die_sys(EX_NOUSER, "cannot become user %s", user);
 	root = conf_root(root);
 	if (checkpw != NULL && access(checkpw, X_OK) < 0)
 		die_sys(EX_CONFIG, "checkpassword program %s", checkpw);

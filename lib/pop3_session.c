@@ -82,7 +82,7 @@ dispatch(struct pop3 *p, char *s, size_t n)
 			continue;
 		if (p->state == POP3_AUTHORIZATION ? !c->in_auth : !c->in_trans)
 			return bad(p, p->state == POP3_AUTHORIZATION ?
-			    "[AUTH] log in first" :
+			    "log in first" :
 			    "command not valid in this state");
 		return c->fn(p, s + w + (w < n));
 	}

@@ -1,6 +1,7 @@
 /* mail-user: add, change, remove and list the accounts of ROOT/etc/users,
  * and create or retire their mailboxes.  See mail-user(8). */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -141,26 +142,59 @@ edit_commit(struct users_edit *u)
 	users_edit_end(u);
 }
 
-/* Give a mailbox made by root the owner of ROOT/mail, so that programs
- * running as that user (-u) can deliver into it. */
-static void
-chown_like_mail(const char *path, enum mailbox_format fmt)
+/* fchown the entry name of dir (never through a symbolic link); its fd
+ * when want_fd, else -1. */
+static int
+give(int dir, const char *name, const struct stat *to, int want_fd)
 {
-	static const char *const sub[] = { "", "/tmp", "/new", "/cur" };
-	char dir[PATH_MAX], p[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-	int i;
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
 
-	if (geteuid() != 0 || conf_path(dir, sizeof dir, root, "mail") < 0 ||
-	    stat(dir, &st) < 0 || st.st_uid == 0 || slash == NULL)
+	if (fd < 0 || fchown(fd, to->st_uid, to->st_gid) < 0) {
+		warnx_("cannot give %s to uid %ld", name, (long)to->st_uid);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (want_fd)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* Give a mailbox made by root (and its domain directory) the owner of
+ * ROOT/mail, so that programs running as that user (-u) can deliver into
+ * it.  Each level is opened without following links: that user could
+ * have put one there. */
+static void
+chown_like_mail(const char *address, enum mailbox_format fmt)
+{
+	static const char *const sub[] = { "tmp", "new", "cur" };
+	char dir[PATH_MAX], local[ADDR_LOCAL_MAX + 1];
+	const char *at = strrchr(address, '@');
+	int mail, dom, mb, i;
+	struct stat st;
+
+	if (geteuid() != 0 || at == NULL ||
+	    conf_path(dir, sizeof dir, root, "mail") < 0 ||
+	    str_copyn(local, sizeof local, address,
+	    (size_t)(at - address)) < 0)
 		return;
-	if (str_copyn(p, sizeof p, path, (size_t)(slash - path)) == 0)
-		(void)lchown(p, st.st_uid, st.st_gid);
-	for (i = 0; i < (fmt == MAILBOX_MAILDIR ? 4 : 1); i++)
-		if (str_fmt(p, sizeof p, "%s%s", path, sub[i]) == 0 &&
-		    lchown(p, st.st_uid, st.st_gid) < 0)
-			warnx_("cannot give %s to uid %ld", p, (long)st.st_uid);
+	mail = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mail < 0 || fstat(mail, &st) < 0 || st.st_uid == 0) {
+		if (mail >= 0)
+			close(mail);
+		return;
+	}
+	dom = give(mail, at + 1, &st, 1);
+	mb = dom < 0 ? -1 : give(dom, local, &st, fmt == MAILBOX_MAILDIR);
+	for (i = 0; mb >= 0 && i < 3; i++)
+		give(mb, sub[i], &st, 0);
+	if (mb >= 0)
+		close(mb);
+	if (dom >= 0)
+		close(dom);
+	close(mail);
 }
 
 static void
@@ -179,7 +213,7 @@ make_mailbox(const char *address, enum mailbox_format want)
 	if (got != want)
 		warnx_("%s: mailbox %s is %s", address, mb,
 		    got == MAILBOX_MBOX ? "an mbox" : "a Maildir");
-	chown_like_mail(mb, got);
+	chown_like_mail(address, got);
 }
 
 static int

@@ -320,7 +320,11 @@ write_tmp(const char *tmp, const struct buf *text, const struct stat *old)
 	mode_t mode = old ? old->st_mode & 07777 : 0640;
 	int fd, saved;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	/* a leftover of a crash (we hold the lock) is replaced, never
+	 * written through: it could be a link to another file */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    mode);
 	if (fd < 0)
 		return -1;

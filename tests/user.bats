@@ -273,6 +273,16 @@ setup() {
 	wait
 }
 
+@test "a leftover etc/users.tmp (a crash, or a planted link) is replaced" {
+	echo precious >"$BATS_TEST_TMPDIR/other"
+	ln "$BATS_TEST_TMPDIR/other" "$ROOT/etc/users.tmp"
+	mail-user add a@example.test <<<'pw'
+	run cat "$BATS_TEST_TMPDIR/other"
+	assert_output precious
+	[ ! -e "$ROOT/etc/users.tmp" ]
+	grep -q '^a@example.test:' "$ROOT/etc/users"
+}
+
 @test "file mode and owner of etc/users are kept; new file is 0640" {
 	chmod 600 "$ROOT/etc/users"
 	mail-user add a@example.test <<<'pw'
@@ -291,6 +301,12 @@ setup() {
 	[ "$(stat -c %u:%g "$ROOT/mail/example.test")" = 65534:65534 ]
 	[ "$(stat -c %u:%g "$ROOT/mail/example.test/a")" = 65534:65534 ]
 	[ "$(stat -c %u:%g "$ROOT/mail/example.test/a/new")" = 65534:65534 ]
+	[ "$(stat -c %u:%g "$ROOT/mail/example.test/a/cur")" = 65534:65534 ]
+	[ "$(stat -c %u:%g "$ROOT/mail/example.test/a/tmp")" = 65534:65534 ]
+	mail-user add -m mbox b@example.test <<<'pw'
+	[ "$(stat -c %u:%g "$ROOT/mail/example.test/b")" = 65534:65534 ]
+	# the accounts file stays root's
+	[ "$(stat -c %u "$ROOT/etc/users")" = 0 ]
 }
 
 @test "the new account logs in over POP3" {

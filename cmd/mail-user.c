@@ -428,7 +428,9 @@ list_one(void *arg, char *item, size_t n)
 	if (account_mailbox_path(root, a.address, mb, sizeof mb) == 0 &&
 	    lstat(mb, &st) == 0) {
 		fmt = S_ISDIR(st.st_mode) ? MAILBOX_MAILDIR : MAILBOX_MBOX;
-		if (mailbox_usage(mb, fmt, &bytes, &count) < 0)
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+			warnx_("%s: %s is no mailbox (a link?)", a.address, mb);
+		else if (mailbox_usage(mb, fmt, &bytes, &count) < 0)
 			warnx_("%s: cannot measure mailbox %s", a.address, mb);
 	}
 	printf("%s\t%s\t%llu\t%llu\t%llu\t%llu\n", a.address,

@@ -223,6 +223,16 @@ setup() {
 	assert_output "$(printf 'a@example.test\tmaildir\t0\t0\t15\t2\nb@example.test\tmbox\t5000\t10\t44\t2\nc@example.test\tmaildir\t0\t0\t0\t0')"
 }
 
+@test "list: a mailbox that is a symbolic link is reported, not measured" {
+	add_user a@example.test pw
+	mkdir -p "$ROOT/mail/example.test"
+	ln -s /etc/passwd "$ROOT/mail/example.test/a"
+	run mail-user list
+	assert_success
+	assert_line --index 0 "mail-user: a@example.test: $ROOT/mail/example.test/a is no mailbox (a link?)"
+	assert_line --index 1 "$(printf 'a@example.test\tmbox\t0\t0\t0\t0')"
+}
+
 @test "list: a malformed line is reported and skipped" {
 	add_user a@example.test pw
 	echo 'broken@example.test:{PLAIN}x::::::quota=lots' >>"$ROOT/etc/users"

@@ -100,7 +100,8 @@ next_delim(const char *p, size_t n, size_t from, const char *b, size_t bl,
 	}
 }
 
-static int is_text(const char *type)
+static int
+is_text(const char *type)
 {
 	return strncmp(type, "text/", 5) == 0;
 }

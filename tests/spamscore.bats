@@ -307,3 +307,25 @@ w("Content-Type: text/plain\n\nhello\n")' >"$M/deep"
 	strip_xspam <"$M/out" >/dev/null
 	sed -n '/^X-Spam-Status/,/^[^ \t]/p' "$M/out" | tr -d '\n\t' | grep -q 'No,.*SCAN_TRUNCATED'
 }
+
+@test "spamscore: fits mail-submit's content filter hook (mark, then refuse)" {
+	[ -x "$MAILKIT_BIN/mail-submit" ] || skip "mail-submit not built"
+	add_user bob@example.test secret
+	spam_train_small
+	echo "$MAILKIT_BIN/mail-spamscore -r $ROOT" >"$ROOT/etc/filter"
+	dialogue() {
+		printf 'EHLO client.test\r\nMAIL FROM:<a@remote.test>\r\n'
+		printf 'RCPT TO:<bob@example.test>\r\nDATA\r\n'
+		"$1" 5 | sed 's/$/\r/'
+		printf '.\r\nQUIT\r\n'
+	}
+	run sh -c "$(declare -f ham_msg spam_msg dialogue); dialogue spam_msg | mail-submit -bs 2>/dev/null | tr -d '\r'"
+	assert_line --regexp '^250 2.0.0 '
+	cat "$ROOT"/queue/mess/*/* | tr -d '\r' | grep -qx 'X-Spam-Flag: YES'
+	echo "reject=8" >"$ROOT/etc/spamscore"
+	run sh -c "$(declare -f ham_msg spam_msg dialogue); dialogue spam_msg | mail-submit -bs 2>/dev/null | tr -d '\r'"
+	assert_line --regexp '^550 5\.7\.1 mail-spamscore: message refused as spam \(score [0-9.]+, reject at 8\.0\)$'
+	run sh -c "$(declare -f ham_msg spam_msg dialogue); dialogue ham_msg | mail-submit -bs 2>/dev/null | tr -d '\r'"
+	assert_line --regexp '^250 2.0.0 '
+	[ "$(cat "$ROOT"/queue/mess/*/* | grep -c '^X-Spam-Status: No, ')" = 1 ]
+}

@@ -7,8 +7,8 @@ load relay_lib
 
 setup() {
 	relay_root
-	PORT=$(free_port)
-	DNSPORT=$(free_port)
+	PORT=$(relay_free_port)
+	DNSPORT=$(relay_free_port)
 	echo "$PORT" >"$ROOT/etc/smtpport"
 	echo 2 >"$ROOT/etc/smtp-timeout"
 	local args=() n
@@ -249,7 +249,7 @@ PY
 
 @test "relay: DNS timeout is a temporary failure" {
 	stop_dns
-	dport=$(free_port)
+	dport=$(relay_free_port)
 	start_bg deaf python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1]))); time.sleep(60)' "$dport"
 	sleep 0.3
 	echo "127.0.0.1:$dport" >"$ROOT/etc/resolver"
@@ -263,7 +263,7 @@ PY
 
 @test "relay: a CNAME loop is a temporary failure, not a crash" {
 	stop_dns
-	dport=$(free_port)
+	dport=$(relay_free_port)
 	# answers every query with "NAME CNAME NAME" (a loop of one)
 	start_bg cname python3 -c '
 import socket, sys

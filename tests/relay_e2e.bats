@@ -9,8 +9,8 @@ load relay_lib
 setup() {
 	relay_root
 	add_user alice@example.test secret
-	PORT=$(free_port)
-	DNSPORT=$(free_port)
+	PORT=$(relay_free_port)
+	DNSPORT=$(relay_free_port)
 	echo "$PORT" >"$ROOT/etc/smtpport"
 	start_dns "$DNSPORT" --local=/test/ \
 	    --mx-host=d4.test,mx.d4.test,10 --host-record=mx.d4.test,127.0.0.4 \

@@ -13,6 +13,7 @@
 #   start_mailkit_peer NAME PORT      a second mailkit (mail-submit -bs
 #                       under tcpserver) with its own root
 #   run_relay ARGS...    mail-relay -r $ROOT -1 ARGS
+#   relay_free_port     a free TCP and UDP port number
 
 relay_root() {
 	mk_root
@@ -20,49 +21,37 @@ relay_root() {
 	echo 5 >"$ROOT/etc/smtp-timeout"
 }
 
-QUEUE_PUT_PY=$(cat <<'PY'
-import os, sys, time
-root, sender, rcpts = sys.argv[1], sys.argv[2], sys.argv[3:]
-data = sys.stdin.buffer.read()
-qid = "%09x%05x%06x%x" % (int(time.time()), int(time.time() * 1e6) % 1000000,
-                         os.getpid() & 0xffffff, 0)
-h = 0
-for c in qid:
-    h = (h * 31 + ord(c)) & 0xffffffff
-b = "%x" % (h & 15)
-for d in ("tmp", "bad"):
-    os.makedirs(os.path.join(root, "queue", d), exist_ok=True)
-for d in ("mess", "env"):
-    os.makedirs(os.path.join(root, "queue", d, b), exist_ok=True)
-with open(os.path.join(root, "queue", "mess", b, qid), "wb") as f:
-    f.write(data)
-now = int(os.environ.get("QUEUE_ARRIVAL", time.time()))
-lines = ["mailkit-queue 1", "id\t" + qid, "arrival\t%d" % now,
-         "sender\t" + sender]
-if sender == "":
-    lines.append("dsn\t1")
-for r in rcpts:
-    lines.append("rcpt\t%s\ttodo\t0\t0\t-\t-" % r)
-with open(os.path.join(root, "queue", "env", b, qid), "w") as f:
-    f.write("\n".join(lines) + "\n")
-print(qid)
-PY
-)
+# The queue bucket of an ID (include/queue.h): h = h * 31 + c, low 4 bits.
+qbucket() {
+	local id=$1 h=0 i c
+	for ((i = 0; i < ${#id}; i++)); do
+		printf -v c '%d' "'${id:i:1}"
+		h=$(( (h * 31 + c) & 0xffffffff ))
+	done
+	printf '%x' $((h & 15))
+}
 
 queue_put() {
-	python3 -c "$QUEUE_PUT_PY" "$ROOT" "$@"
-	sleep 0.01
+	local sender=$1 ns qid b r
+	shift
+	ns=$(date +%s%N)
+	printf -v qid '%09x%05x%06x%x' "${ns:0:10}" "$((10#${ns:10:6}))" \
+	    "$((BASHPID & 0xffffff))" 0
+	b=$(qbucket "$qid")
+	mkdir -p "$ROOT/queue/tmp" "$ROOT/queue/bad" "$ROOT/queue/mess/$b" \
+	    "$ROOT/queue/env/$b"
+	cat >"$ROOT/queue/mess/$b/$qid"
+	{
+		printf 'mailkit-queue 1\nid\t%s\narrival\t%s\nsender\t%s\n' \
+		    "$qid" "${QUEUE_ARRIVAL:-${ns:0:10}}" "$sender"
+		[ -n "$sender" ] || printf 'dsn\t1\n'
+		for r in "$@"; do printf 'rcpt\t%s\ttodo\t0\t0\t-\t-\n' "$r"; done
+	} >"$ROOT/queue/env/$b/$qid"
+	echo "$qid"
 }
 
 qpath() {
-	python3 - "$ROOT" "$1" "$2" <<'PY'
-import sys
-root, kind, qid = sys.argv[1:]
-h = 0
-for c in qid:
-    h = (h * 31 + ord(c)) & 0xffffffff
-print("%s/queue/%s/%x/%s" % (root, kind, h & 15, qid))
-PY
+	echo "$ROOT/queue/$1/$(qbucket "$2")/$2"
 }
 env_file() { qpath env "$1"; }
 mess_file() { qpath mess "$1"; }
@@ -96,8 +85,19 @@ start_sink() {
 wait_ip_port() {
 	local i
 	for i in $(seq 1 50); do
-		python3 -c 'import socket,sys; socket.create_connection((sys.argv[1],int(sys.argv[2])),1).close()' "$1" "$2" 2>/dev/null && return 0
+		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
 		sleep 0.1
+	done
+	return 1
+}
+
+# A free TCP and UDP port on loopback, without starting python (slow here).
+relay_free_port() {
+	local p i used
+	used=$(ss -Htuan | awk '{print $5}' | sed 's/.*://')
+	for i in $(seq 1 100); do
+		p=$((20000 + RANDOM % 40000))
+		grep -qx "$p" <<<"$used" || { echo "$p"; return 0; }
 	done
 	return 1
 }

@@ -20,7 +20,8 @@
  *
  * mbox (mbox_index.c): indexed in one pass under mboxlock (mboxlock.h).
  * A message starts at a line "From " that begins the file or follows an
- * empty line and ends in a 4-digit year; it ends before the empty line
+ * empty line and holds a time "hh:mm" and after it a 4-digit year; it
+ * ends before the empty line
  * that precedes the next one.  The UIDL is the first X-UIDL header when
  * it is 1..70 printable characters, else 16 hex digits of an FNV-1a hash
  * of the From_ line and header block (a repeated value gets "-2", "-3"

@@ -41,22 +41,37 @@ fnv1a(uint64_t h, const char *p, size_t n)
 	return h;
 }
 
-/* "From sender Mon Nov 23 21:44:25 2026": starts "From ", ends with a
- * space and a 4-digit year. */
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "From sender Mon Nov 23 21:44:25 2026", also with a time zone or
+ * "remote from" after it: starts "From ", has a time "hh:mm" and after
+ * it a 4-digit year.  A body line that merely starts "From " rarely
+ * has both. */
 static int
 from_line_ok(const char *p, size_t n)
 {
-	size_t i;
+	size_t i, t = 0;
 
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
-	if (n < 11 || n > FROM_MAX || memcmp(p, "From ", 5) != 0 ||
-	    p[n - 5] != ' ')
+	if (n < 11 || n > FROM_MAX || memcmp(p, "From ", 5) != 0)
 		return 0;
-	for (i = n - 4; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return 1;
+	for (i = 6; i + 2 < n && t == 0; i++)
+		if (p[i] == ':' && is_digit(p[i - 1]) && is_digit(p[i + 1]) &&
+		    is_digit(p[i + 2]))
+			t = i;
+	if (t == 0)
+		return 0;
+	for (i = t; i + 4 <= n; i++)
+		if (p[i] == ' ' && is_digit(p[i + 1]) && is_digit(p[i + 2]) &&
+		    is_digit(p[i + 3]) && is_digit(p[i + 4]) &&
+		    (i + 5 == n || p[i + 5] == ' '))
+			return 1;
+	return 0;
 }
 
 static void

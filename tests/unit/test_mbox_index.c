@@ -56,6 +56,22 @@ t_small(void)
 }
 
 static void
+t_from_lines(void)
+{
+	static const char box[] =
+	    "From a@b Mon Nov 23 21:44:25 2026 +0000\nS: 1\n\nx\n\n"
+	    "From here at 10:30, see you\n\n"
+	    "From a@b  Tue Nov 24 01:02:03 2026 remote from x\nS: 2\n\ny\n\n"
+	    "From 2026 no time\n\n"
+	    "From MAILER-DAEMON Wed Nov 25 00:00:00 2026\r\nS: 3\r\n\r\nz\r\n";
+	struct mbx m;
+
+	index_of(box, sizeof box - 1, &m);
+	CHECK(m.n == 3);
+	mbx_close(&m);
+}
+
+static void
 t_prefix_and_empty(void)
 {
 	struct mbx m;
@@ -166,6 +182,7 @@ int
 main(void)
 {
 	RUN(t_small);
+	RUN(t_from_lines);
 	RUN(t_prefix_and_empty);
 	RUN(t_boundaries);
 	RUN(t_stream);

@@ -457,3 +457,19 @@ print("ms", int((time.time() - t) * 1000))
 	assert_line --index 2 "+OK 0 messages"
 	[ -d "$ROOT/mail/example.test/alice/cur" ]
 }
+
+@test "pop3: commands trickled one byte at a time" {
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	run python3 -c '
+import subprocess, sys, time
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+for b in b"USER alice@example.test\r\nPASS secret\r\nSTAT\r\nRETR 1\r\nQUIT\r\n":
+    p.stdin.write(bytes([b])); p.stdin.flush()
+p.stdin.close()
+sys.stdout.write(p.stdout.read().decode().replace("\r", ""))
+' mail-pop3 -r "$ROOT"
+	assert_line --index 2 "+OK 1 messages"
+	assert_line --index 3 --regexp '^\+OK 1 [0-9]+$'
+	assert_line "Subject: test 1"
+	assert_line "+OK 0 messages deleted, 1 left"
+}

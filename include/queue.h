@@ -5,6 +5,7 @@
  *
  *	queue/tmp/ID         message being received (not yet queued)
  *	queue/tmp/ID.env     its envelope being written
+ *	queue/tmp/ID.env.PID an envelope being rewritten by a runner
  *	queue/mess/H/ID      message bytes, as received (CRLF from SMTP)
  *	queue/env/H/ID       envelope; its presence is what makes ID queued
  *	queue/trigger        FIFO: one byte written = "look at the queue"

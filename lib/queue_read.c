@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "io.h"
 #include "queue.h"
 #include "safefile.h"
 #include "str.h"
@@ -127,19 +128,34 @@ queue_env_load(const char *root, const char *id, struct qenv *e)
 	return r;
 }
 
+/* The envelope is rewritten in queue/tmp/ and renamed over the old one, so
+ * a crash in the middle leaves garbage only where queue_sweep() looks. */
 int
 queue_env_save(const char *root, const struct qenv *e)
 {
 	struct buf b = BUF_INIT;
-	char p[PATH_MAX];
-	int r;
+	char p[PATH_MAX], tmp[PATH_MAX];
+	int fd, r = -1, saved;
 
 	if (queue_env_path(root, e->id, p, sizeof p) < 0 ||
-	    qenv_format(e, &b) < 0) {
-		buf_free(&b);
-		return -1;
+	    str_fmt(tmp, sizeof tmp, "%s/queue/tmp/%s.env.%ld", root, e->id,
+	    (long)getpid()) < 0 || qenv_format(e, &b) < 0)
+		goto out;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0640);
+	if (fd < 0)
+		goto out;
+	r = fd_write_all(fd, b.s, b.len) < 0 || fsync(fd) < 0 ? -1 : 0;
+	if (close(fd) < 0)
+		r = -1;
+	if (r == 0)
+		r = sf_rename_durable(tmp, p);
+	if (r < 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
 	}
-	r = sf_write_atomic(p, b.s, b.len, 0640);
+out:
 	buf_free(&b);
 	return r;
 }

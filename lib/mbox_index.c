@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "mailbox_read.h"
@@ -17,7 +18,9 @@ enum state { S_BODY, S_HEADER };
 struct scan {
 	struct mbx *m;
 	int fd;
-	char *buf;
+	const char *buf;	/* into the mapped window */
+	void *map;
+	size_t map_len;
 	size_t len;
 	uint64_t base;		/* file offset of buf[0] */
 	uint64_t size;
@@ -238,28 +241,37 @@ body(struct scan *s, size_t *p)
 	}
 }
 
+/* Map the next window of the file, keeping the bytes from *p - CARRY
+ * on.  The file is read through a mapping of IDX_BUF bytes at a time (the
+ * mbox lock is held, so nobody truncates it under us): no copy, and the
+ * memory stays that of one window. */
 static int
 refill(struct scan *s, size_t *p)
 {
-	size_t keep = *p > CARRY ? *p - CARRY : 0, want;
-	ssize_t r;
+	size_t keep = *p > CARRY ? *p - CARRY : 0;
+	uint64_t from = s->base + keep, moff, mend;
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
 
-	memmove(s->buf, s->buf + keep, s->len - keep);
-	s->len -= keep;
-	s->base += keep;
+	if (s->map != NULL)
+		munmap(s->map, s->map_len);
+	s->map = NULL;
+	moff = from - from % pg;
+	mend = moff + IDX_BUF < s->size ? moff + IDX_BUF : s->size;
+	s->buf = "";
+	if (mend > moff) {
+		s->map_len = (size_t)(mend - moff);
+		s->map = mmap(NULL, s->map_len, PROT_READ,
+		    MAP_SHARED | MAP_POPULATE, s->fd, (off_t)moff);
+		if (s->map == MAP_FAILED) {
+			s->map = NULL;
+			return -1;
+		}
+		s->buf = (const char *)s->map + (from - moff);
+	}
+	s->len = mend > from ? (size_t)(mend - from) : 0;
+	s->base = from;
 	*p -= keep;
-	want = IDX_BUF - s->len;
-	if (s->size - (s->base + s->len) < want)
-		want = (size_t)(s->size - (s->base + s->len));
-	do
-		r = want ? pread(s->fd, s->buf + s->len, want,
-		    (off_t)(s->base + s->len)) : 0;
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -1;
-	s->len += (size_t)r;
-	if (r == 0 || s->base + s->len >= s->size)
-		s->eof = 1;
+	s->eof = mend >= s->size;
 	return 0;
 }
 
@@ -371,11 +383,9 @@ mbox_index(struct mbx *m, int fd, uint64_t size)
 	s.state = S_BODY;
 	m->indexed_end = size;
 	m->prefix_end = 0;
-	s.buf = malloc(IDX_BUF);
-	if (s.buf == NULL)
-		return -1;
 	r = scan(&s);
-	free(s.buf);
+	if (s.map != NULL)
+		munmap(s.map, s.map_len);
 	if (r == 0)
 		r = dedupe(m);
 	return r;

@@ -49,7 +49,8 @@ t_small(void)
 	CHECK_STR(mbx_uid(&m, 0), "one");
 	CHECK(m.msg[0].from == 0);
 	CHECK(m.msg[0].start == 34);
-	CHECK(m.msg[0].size == strlen("X-UIDL: one\n\nbody\n\nFrom me to you\n"));
+	CHECK(m.msg[0].size ==
+	    strlen("X-UIDL: one\n\nbody\n\nFrom me to you\n"));
 	CHECK(strlen(mbx_uid(&m, 1)) == 16);
 	CHECK(m.msg[1].size == strlen("Subject: x\n\ny\n"));
 	mbx_close(&m);
@@ -99,7 +100,8 @@ t_boundaries(void)
 		starts[i] = b.len;
 		buf_addf(&b, "X-UIDL: id%zu\n\n", i);
 		for (j = 0; j < i * 13 + 1; j++)
-			buf_adds(&b, "0123456789012345678901234567890123456789\n");
+			buf_adds(&b,
+			    "0123456789012345678901234567890123456789\n");
 		buf_adds(&b, "\n");
 	}
 	index_of(b.s, b.len, &m);

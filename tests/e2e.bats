@@ -50,6 +50,7 @@ setup_file() {
 	export A B
 	add_account "$A" alice@a.test apw
 	add_account "$B" bob@b.test bpw
+	add_account "$B" carol@b.test cpw
 	: >"$BATS_FILE_TMPDIR/pids"
 	serve a "$A" 127.0.0.2
 	serve b "$B" 127.0.0.3
@@ -184,4 +185,49 @@ assert found, "no delivery status notification in alice's mailbox"
 PY
 	# and nothing stuck in either queue
 	[ -z "$(find "$A/queue/env" "$B/queue/env" -type f)" ]
+}
+
+@test "e2e: with mail-spamscore as B's filter, corpus spam sent through B arrives marked, ham unmarked" {
+	corpus="$MAILKIT_SRC/../shared/corpus"
+	[ -f "$corpus/train.txt" ] || skip "no ../shared/corpus beside the tree"
+	for class in ham spam; do
+		grep "^$class/" "$corpus/train.txt" | sed "s|^|$corpus/|" |
+			xargs mail-spamscore -r "$B" -t "$class" >/dev/null
+	done
+	echo "$MAILKIT_BIN/mail-spamscore -r $B" >"$B/etc/filter"
+	# 20 of each from the test split, never seen in training
+	{ grep '^spam/' "$corpus/test.txt" | head -20; grep '^ham/' "$corpus/test.txt" | head -20; } >"$BATS_TEST_TMPDIR/list"
+	python3 - "$SMTPPORT" "$corpus" "$BATS_TEST_TMPDIR/list" <<'PY'
+import smtplib, sys
+port, corpus, lst = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = smtplib.SMTP("127.0.0.3", port, timeout=30)
+for name in open(lst).read().split():
+    data = open(corpus + "/" + name, "rb").read()
+    if data.startswith(b"From "):
+        data = data.split(b"\n", 1)[1]
+    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    data = b"X-Corpus-File: " + name.encode() + b"\r\n" + data
+    s.sendmail("sender@remote.test", ["carol@b.test"], data)
+s.quit()
+PY
+	rm -f "$B/etc/filter"
+	settle
+	python3 - "$B/mail/b.test/carol/new" <<'PY'
+import os, re, sys
+d = sys.argv[1]
+flagged = {"spam": 0, "ham": 0}
+seen = {"spam": 0, "ham": 0}
+for f in os.listdir(d):
+    data = open(os.path.join(d, f), "rb").read()
+    head = data.split(b"\n\n", 1)[0]
+    cls = re.search(rb"^X-Corpus-File: (ham|spam)/", head, re.M).group(1).decode()
+    seen[cls] += 1
+    assert re.search(rb"^X-Spam-Score: ", head, re.M), f
+    if re.search(rb"^X-Spam-Flag: YES", head, re.M):
+        flagged[cls] += 1
+print(seen, flagged)
+assert seen == {"spam": 20, "ham": 20}, seen
+assert flagged["ham"] == 0, "ham marked as spam: %d" % flagged["ham"]
+assert flagged["spam"] >= 18, "spam marked: only %d of 20" % flagged["spam"]
+PY
 }

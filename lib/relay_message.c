@@ -93,9 +93,15 @@ record(struct job *j, size_t i)
 	j->dirty = 1;
 }
 
+static int finished(const struct qenv *e);
+
+/* A message with nothing left to do is removed instead: saving it first
+ * would only cost two more fsyncs. */
 static void
 save(struct job *j)
 {
+	if (j->dirty && finished(&j->e))
+		return;
 	if (j->dirty && queue_env_save(j->rc->root, &j->e) < 0) {
 		struct logrec lr;
 

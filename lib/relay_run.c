@@ -17,9 +17,12 @@
 #define SWEEP_EVERY	3600
 #define SWEEP_AGE	(36 * 3600)
 
+#define BATCH_MAX	16	/* messages per delivery process */
+
 struct slot {
 	pid_t pid;
-	char id[QID_MAX];
+	size_t n;
+	char id[BATCH_MAX][QID_MAX];
 };
 
 struct runner {
@@ -37,10 +40,12 @@ static int
 in_flight(const struct runner *r, const char *id)
 {
 	unsigned i;
+	size_t k;
 
 	for (i = 0; i < r->o->maxproc; i++)
-		if (r->slots[i].pid > 0 && strcmp(r->slots[i].id, id) == 0)
-			return 1;
+		for (k = 0; r->slots[i].pid > 0 && k < r->slots[i].n; k++)
+			if (strcmp(r->slots[i].id[k], id) == 0)
+				return 1;
 	return 0;
 }
 
@@ -120,9 +125,13 @@ reap(struct runner *r, int block)
 	}
 }
 
+/* A delivery process for the next few due messages: a share of what is
+ * waiting, so that forks are few on a big queue and slots stay busy. */
 static void
-start(struct runner *r, const char *id)
+start(struct runner *r)
 {
+	size_t left = r->ndue - r->nextdue, n, k;
+	struct slot *s;
 	unsigned i;
 	pid_t pid;
 
@@ -130,16 +139,24 @@ start(struct runner *r, const char *id)
 		;
 	if (i == r->o->maxproc)
 		return;
+	s = &r->slots[i];
+	n = left / (r->o->maxproc * 4);
+	n = n < 1 ? 1 : n > BATCH_MAX ? BATCH_MAX : n;
+	for (k = 0; k < n; k++)
+		str_copy(s->id[k], QID_MAX, r->due[r->nextdue + k]);
+	r->nextdue += n;
 	pid = fork();
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		srandom((unsigned)getpid() ^ (unsigned)time(NULL));
-		_exit(relay_message(r->rc, id, NULL) < 0 ? 1 : 0);
+		for (k = 0; k < n; k++)
+			(void)relay_message(r->rc, s->id[k], NULL);
+		_exit(0);
 	}
 	if (pid < 0)
-		return;
-	r->slots[i].pid = pid;
-	str_copy(r->slots[i].id, sizeof r->slots[i].id, id);
+		return;		/* those wait for the next scan */
+	s->pid = pid;
+	s->n = n;
 	r->running++;
 }
 
@@ -151,7 +168,7 @@ dispatch(struct runner *r)
 		reap(r, 0);
 		if (r->running >= r->o->maxproc)
 			return 1;
-		start(r, r->due[r->nextdue++]);
+		start(r);
 	}
 	return 0;
 }

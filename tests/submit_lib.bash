@@ -49,7 +49,7 @@ make_cert() {
 
 start_smtpd() {
 	PORT=$(free_port)
-	start_bg smtpd tcpserver -q -H -R 127.0.0.1 "$PORT" \
+	start_bg smtpd tcpserver -q -H -R -l localhost 127.0.0.1 "$PORT" \
 		env MAILKIT_ROOT="$ROOT" "$@" "$MAILKIT_BIN/mail-submit" -bs ${SMTPD_FLAGS:-} \
 		2>>"$BATS_TEST_TMPDIR/log"
 	wait_port "$PORT"

@@ -2,10 +2,11 @@
  * route: where mail for a domain goes, from ROOT/etc/routes and
  * ROOT/etc/tls-policy (see mailkit-config(5)).
  *
- *	etc/routes:      domain host[:port] [tls] [auth=FILE]
+ *	etc/routes:      domain host[:port] [tls|smtps] [auth=FILE]
  *	                 "*" matches every non-local domain (smarthost);
  *	                 the host may be a name, an IPv4 address or
- *	                 [IPv6]; port 465 means implicit TLS.
+ *	                 [IPv6]; "smtps" or port 465 means implicit
+ *	                 TLS (RFC 8314).
  *	etc/tls-policy:  domain none|may|encrypt|verify   ("*" = default)
  *
  * route_lookup() fills r for the domain: 1 a route applies, 0 none (use
@@ -27,6 +28,7 @@ struct route {
 	char host[DNS_NAME_MAX];
 	unsigned port;			/* 0: etc/smtpport or 25 */
 	int tls;			/* "tls": STARTTLS required */
+	int smtps;			/* "smtps": implicit TLS */
 	char auth[PATH_MAX];		/* "" = no AUTH */
 };
 

@@ -17,14 +17,15 @@
 #define HEAD_MAX 65536
 
 static void
-note(const struct qenv *e, const char *event, const char *why)
+note(const struct qenv *e, const char *event, const char *key,
+    const char *value)
 {
 	struct logrec r;
 
 	log_begin(&r, event);
 	log_str(&r, "qid", e->id);
 	log_str(&r, "sender", e->sender);
-	log_str(&r, "reason", why);
+	log_str(&r, key, value);
 	log_end(&r);
 }
 
@@ -134,13 +135,14 @@ relay_bounce(const struct relay_conf *rc, const struct qenv *e, int msgfd,
 		for (i = 0; i < n; i++)
 			pm += strcasecmp(e->rcpt[idx[i]].addr, postmaster) == 0;
 		if (pm == n) {
-			note(e, "double-bounce-dropped",
+			note(e, "double-bounce-dropped", "reason",
 			    "a bounce to the postmaster failed");
 			return 0;
 		}
 		to = postmaster;	/* a bounce failed: double bounce */
 	} else if (auto_replied(msgfd)) {
-		note(e, "bounce-suppressed", "Auto-Submitted: auto-replied");
+		note(e, "bounce-suppressed", "reason",
+		    "Auto-Submitted: auto-replied");
 		return 0;
 	}
 	fd = records(e, res, idx, n);
@@ -149,8 +151,9 @@ relay_bounce(const struct relay_conf *rc, const struct qenv *e, int msgfd,
 	r = pipeline(rc, e, fd, to);
 	close(fd);
 	if (r < 0)
-		note(e, "bounce-deferred", "mail-bounce or mail-submit failed");
+		note(e, "bounce-deferred", "reason",
+		    "mail-bounce or mail-submit failed");
 	else
-		note(e, to == e->sender ? "bounce" : "double-bounce", to);
+		note(e, to == e->sender ? "bounce" : "double-bounce", "to", to);
 	return r;
 }

@@ -103,9 +103,13 @@ auth(struct hop *h, struct smtpc *c, const char *host, const char *ip,
 	}
 	code = smtpc_auth(c, user, pass);
 	memset(pass, 0, sizeof pass);
-	if (code != 235)
-		return give_up(h, c, host, ip);
-	return 0;
+	if (code == 235)
+		return 0;
+	/* Our credentials are wrong: the admin fixes them, mail waits. */
+	give_up(h, c, host, ip);
+	h->last.kind = RELAY_TEMP;
+	h->last.status[0] = '4';
+	return -1;
 }
 
 /* Greeting, EHLO, TLS and AUTH; 0 ready for a transaction, 1 retry this
@@ -120,7 +124,8 @@ open_session(struct hop *h, struct smtpc *c, const char *host,
 
 	if (smtpc_connect(c, sa) < 0)
 		return give_up(h, c, host, ip);
-	if (port == 465 && smtpc_tls_now(c, host, verify) < 0)
+	if ((port == 465 || h->route.smtps) &&
+	    smtpc_tls_now(c, host, verify) < 0)
 		return give_up(h, c, host, ip);
 	if (smtpc_greeting(c) / 100 != 2 || smtpc_ehlo(c, h->rc->me) / 100 != 2)
 		return give_up(h, c, host, ip);

@@ -121,6 +121,8 @@ route_lookup(const char *root, const char *domain, struct route *r)
 	while ((w = next_word(&p)) != NULL) {
 		if (strcmp(w, "tls") == 0)
 			r->tls = 1;
+		else if (strcmp(w, "smtps") == 0)
+			r->smtps = 1;
 		else if (strncmp(w, "auth=", 5) == 0 && w[5] != '\0') {
 			if (str_copy(r->auth, sizeof r->auth, w + 5) < 0)
 				return errno = EINVAL, -1;

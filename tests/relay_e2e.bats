@@ -122,3 +122,51 @@ PY
 	grep -q 'Final-Recipient: rfc822; perm@d4.test' "$f"
 	[ -z "$(find "$ROOT/queue/env" -type f)" ]
 }
+
+# A second mailkit in submission mode (-S: AUTH before MAIL) with TLS.
+start_submission_peer() {
+	mkdir -p "$ROOT2/etc/tls"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=smarthost.test \
+	    -keyout "$ROOT2/etc/tls/key.pem" -out "$ROOT2/etc/tls/cert.pem" 2>/dev/null
+	start_bg peer tcpserver -q -R -H 127.0.0.5 "$PORT" \
+	    "$MAILKIT_BIN/mail-submit" -r "$ROOT2" -bs -S "$@"
+	wait_ip_port 127.0.0.5 "$PORT"
+	printf 'bob@d5.test\npw\n' >"$ROOT/etc/smarthost.auth"
+	chmod 600 "$ROOT/etc/smarthost.auth"
+}
+
+@test "e2e: smarthost with STARTTLS and AUTH (route tls auth=FILE)" {
+	start_submission_peer
+	echo "* 127.0.0.5:$PORT tls auth=$ROOT/etc/smarthost.auth" >"$ROOT/etc/routes"
+	# the smarthost lets bob send only as himself
+	printf 'Subject: via smarthost\n\nx\n' | mail-submit -r "$ROOT" -f bob@d5.test carol@elsewhere.test
+	run mail-relay -r "$ROOT" -1
+	assert_success
+	assert_line --partial "rcpt=carol@elsewhere.test relay=127.0.0.5 ip=127.0.0.5 tls=yes"
+	assert_line --partial "result=sent"
+	env=$(grep -rl $'^rcpt\tcarol@elsewhere.test' "$ROOT2/queue/env")
+	grep -q $'^auth\tbob@d5.test$' "$env"
+	grep -q $'^sender\tbob@d5.test$' "$env"
+}
+
+@test "e2e: smarthost with implicit TLS (smtps) and AUTH" {
+	start_submission_peer -T
+	echo "* 127.0.0.5:$PORT smtps auth=$ROOT/etc/smarthost.auth" >"$ROOT/etc/routes"
+	printf 'Subject: via smtps\n\nx\n' | mail-submit -r "$ROOT" -f bob@d5.test carol@elsewhere.test
+	run mail-relay -r "$ROOT" -1
+	assert_success
+	assert_line --partial "tls=yes"
+	assert_line --partial "result=sent"
+	grep -rq $'^rcpt\tcarol@elsewhere.test' "$ROOT2/queue/env"
+}
+
+@test "e2e: smarthost refuses the password: deferred, not bounced" {
+	start_submission_peer
+	printf 'bob@d5.test\nwrong\n' >"$ROOT/etc/smarthost.auth"
+	echo "* 127.0.0.5:$PORT tls auth=$ROOT/etc/smarthost.auth" >"$ROOT/etc/routes"
+	printf 'Subject: x\n\nx\n' | mail-submit -r "$ROOT" -f bob@d5.test carol@elsewhere.test
+	run mail-relay -r "$ROOT" -1
+	assert_line --partial "result=deferred status=4.7.8"
+	[ -n "$(find "$ROOT/queue/env" -type f)" ]
+	[ -z "$(find "$ROOT2/queue/env" -type f 2>/dev/null)" ]
+}

@@ -55,10 +55,12 @@ teardown() {
 	assert_success
 	printf 'Subject: a\r\n\r\nlf line\r\n..dot\r\ncrlf line\r\n...two\r\nbare cr\r\n..\r\nno end\r\n' >"$BATS_TEST_TMPDIR/want1"
 	printf 'Subject: b\r\n\r\n..\r\n' >"$BATS_TEST_TMPDIR/want2"
-	cat "$BATS_TEST_TMPDIR"/p.wire1 "$BATS_TEST_TMPDIR"/p.wire2 >"$BATS_TEST_TMPDIR/got"
-	cat "$BATS_TEST_TMPDIR"/want1 "$BATS_TEST_TMPDIR"/want2 >"$BATS_TEST_TMPDIR/want"
-	cmp "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want" ||
-	    { od -c "$BATS_TEST_TMPDIR/got" | head; false; }
+	# the two messages may go in either order
+	for w in want1 want2; do
+		cmp -s "$BATS_TEST_TMPDIR/$w" "$BATS_TEST_TMPDIR/p.wire1" ||
+		    cmp -s "$BATS_TEST_TMPDIR/$w" "$BATS_TEST_TMPDIR/p.wire2" ||
+		    { od -c "$BATS_TEST_TMPDIR"/p.wire* | head -20; false; }
+	done
 }
 
 @test "relay: next MX by preference when the first does not answer" {

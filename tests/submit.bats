@@ -383,3 +383,32 @@ PY
 	assert_line --regexp "^rcpt	alice@example.test	todo"
 	refute_line --regexp "team"
 }
+
+@test "RSET forgets the transaction; duplicate recipients are queued once" {
+	smtp "${H}MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nRSET\r\nRCPT TO:<bob@example.test>\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nRCPT TO:<BOB@example.test>\r\nDATA\r\n\r\nx\r\n.\r\n"
+	assert_line "503 5.5.1 need MAIL before RCPT"
+	assert_line --regexp "^250 2.0.0 ok"
+	[ "$(qenv | grep -c '^rcpt')" -eq 1 ]
+}
+
+@test "AUTH LOGIN with an initial response; AUTH twice and AUTH in a transaction are 503" {
+	smtp "${H}MAIL FROM:<a@remote.test>\r\nAUTH PLAIN $PLAIN_BOB\r\nRSET\r\nAUTH LOGIN $(printf bob@example.test | base64)\r\n$(printf secret | base64)\r\nAUTH PLAIN $PLAIN_BOB\r\nQUIT\r\n"
+	assert_line "503 5.5.1 AUTH not allowed during a mail transaction"
+	assert_line "334 UGFzc3dvcmQ6"
+	refute_line "334 VXNlcm5hbWU6"
+	assert_line "235 2.7.0 authentication successful"
+	assert_line "503 5.5.1 already authenticated"
+}
+
+@test "-T without a certificate exits 78 before speaking" {
+	run bash -c 'printf "QUIT\r\n" | "$MAILKIT_BIN/mail-submit" -bs -T'
+	[ "$status" -eq 78 ]
+	assert_output --regexp "^mail-submit: -T: no certificate in "
+}
+
+@test "EHLO offers STARTTLS when a certificate exists, and AUTH only on loopback" {
+	make_cert
+	TCPREMOTEIP=192.0.2.7 smtp "${H}QUIT\r\n"
+	assert_line "250-STARTTLS"
+	refute_line "250-AUTH PLAIN LOGIN"
+}

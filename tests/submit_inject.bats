@@ -178,3 +178,21 @@ MSG
 	run mail-submit -bs -S extra
 	[ "$status" -eq 64 ]
 }
+
+@test "sendmail -bp lists the queue as mail-queue list does" {
+	printf 'Subject: x\n\nx\n' | mail-submit -f a@remote.test bob@example.test
+	run mail-submit -bp
+	assert_success
+	expected=$(mail-queue list)
+	assert_output "$expected"
+	assert_output --partial "a@remote.test"
+}
+
+@test "-f <> queues with the null sender; a bad -f is a usage error" {
+	printf 'Subject: x\n\nx\n' | mail-submit -f '<>' bob@example.test
+	run qenv
+	assert_line "sender	"
+	run mail-submit -f 'a b@@x' bob@example.test <<<"x"
+	[ "$status" -eq 64 ]
+	assert_output --regexp "^mail-submit: bad sender address: "
+}

@@ -10,13 +10,14 @@
 #include "inject.h"
 #include "io.h"
 #include "log.h"
+#include "priv.h"
 #include "prog.h"
 #include "smtp.h"
 #include "str.h"
 #include "tls.h"
 
 static const char usage[] =
-    "mail-submit [-r ROOT] -bs [-S] [-T]\n"
+    "mail-submit [-r ROOT] [-u USER] -bs [-S] [-T]\n"
     "       mail-submit [-r ROOT] [-t] [-i] [-f SENDER] [-F NAME] "
     "[RCPT ...] < message\n"
     "       mail-submit [-r ROOT] -bp";
@@ -63,13 +64,13 @@ int
 main(int argc, char **argv)
 {
 	struct inject_opts o;
-	const char *root = NULL, *mode = "m";
+	const char *root = NULL, *mode = "m", *user = NULL;
 	char why[512];
 	int ch, submission = 0, tls = 0, r;
 
 	prog_init(argv[0]);
 	memset(&o, 0, sizeof o);
-	while ((ch = getopt(argc, argv, "b:tif:F:o:B:N:R:vUr:STL:hV")) != -1) {
+	while ((ch = getopt(argc, argv, "b:tif:F:o:B:N:R:vUr:u:STL:hV")) != -1) {
 		switch (ch) {
 		case 'b': mode = optarg; break;
 		case 't': o.extract = 1; break;
@@ -83,12 +84,15 @@ main(int argc, char **argv)
 		case 'B': case 'N': case 'R': case 'L': case 'v': case 'U':
 			break;		/* accepted for compatibility */
 		case 'r': root = optarg; break;
+		case 'u': user = optarg; break;
 		case 'S': submission = 1; break;
 		case 'T': tls = 1; break;
 		case 'V': print_version();
 		default: die_usage(usage);
 		}
 	}
+	if (user != NULL && priv_drop(user) < 0)
+		die_sys(EX_NOUSER, "cannot become user %s", user);
 	root = conf_root(root);
 	if (strcmp(mode, "s") == 0) {
 		if (optind != argc)

@@ -412,3 +412,10 @@ PY
 	assert_line "250-STARTTLS"
 	refute_line "250-AUTH PLAIN LOGIN"
 }
+
+@test "-u USER: an unknown user is refused (67), before any input is read" {
+	run "$MAILKIT_BIN/mail-submit" -u no-such-user-mk -bs </dev/null
+	[ "$status" -eq 67 ]
+	assert_output --regexp "^mail-submit: cannot become user no-such-user-mk: "
+	refute_output --partial "220 "
+}

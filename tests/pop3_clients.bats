@@ -231,3 +231,26 @@ b.quit()
 	assert_line --index 0 "-ERR [IN-USE] mailbox in use by another session"
 	assert_line --index 1 "+OK 0 messages"
 }
+
+@test "clients: inetd style, no TCPREMOTEIP: the socket's peer address is used" {
+	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
+	export LOG="$BATS_TEST_TMPDIR/inetd.log"
+	run python3 -c '
+import os, socket, subprocess, sys
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+c = socket.create_connection(l.getsockname())
+s, _ = l.accept()
+env = {k: v for k, v in os.environ.items() if not k.startswith("TCP")}
+p = subprocess.Popen(sys.argv[1:], stdin=s.fileno(), stdout=s.fileno(), stderr=open(os.environ["LOG"], "w"), env=env)
+s.close()
+f = c.makefile("rb")
+f.readline()
+c.sendall(b"USER alice@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r\n")
+for _ in range(4):
+    print(f.readline().decode().strip())
+p.wait()
+' mail-pop3 -r "$ROOT"
+	assert_line --index 1 "+OK 1 messages"
+	assert_line --index 2 --regexp '^\+OK 1 [0-9]+$'
+	grep -q 'event=login user=alice@example.test ip=127.0.0.1 method=user' "$LOG"
+}

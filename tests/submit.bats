@@ -417,3 +417,15 @@ PY
 	assert_output --regexp "^mail-submit: cannot become user no-such-user-mk: "
 	refute_output --partial "220 "
 }
+
+@test "limits are exact: a 512-octet command and a 998-octet message line pass, one more octet does not" {
+	a506=$(head -c 506 /dev/zero | tr '\0' a)
+	smtp "NOOP ${a506%a}\r\nNOOP $a506\r\nQUIT\r\n"
+	assert_line --index 1 "250 2.0.0 ok"
+	assert_line --index 2 "500 5.5.2 line too long"
+	a999=$(head -c 999 /dev/zero | tr '\0' a)
+	smtp "${H}MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n\r\n${a999%a}\r\n.\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n\r\n$a999\r\n.\r\n"
+	assert_line --regexp "^250 2.0.0 ok"
+	assert_line "500 5.5.2 line too long in message (limit 998 octets)"
+	[ "$(queued)" -eq 1 ]
+}

@@ -210,7 +210,7 @@ teardown() {
 	run env_rcpt "$id" carl@d3.test
 	read -r state attempts next st <<<"$output"
 	[ "$attempts" = 4 ]
-	[ "$next" -ge $((now + 225)) ] && [ "$next" -le $((now + 376)) ]
+	[ "$next" -ge $((now + 225)) ] && [ "$next" -le $((now + 380)) ]
 }
 
 @test "relay: queue lifetime exceeded: 4.4.7 bounce" {
@@ -234,9 +234,9 @@ teardown() {
 	id=$(queue_put alice@example.test a@null.test b@nowhere.test c@iplit.test <"$MSG")
 	run mail-relay -r "$ROOT" -1 -b "$bin"
 	assert_success
-	assert_line --partial "rcpt=a@null.test relay=- tls=no delay=0 result=failed status=5.1.10"
-	assert_line --partial "rcpt=b@nowhere.test relay=- tls=no delay=0 result=failed status=5.1.2"
-	assert_line --partial "rcpt=c@iplit.test relay=- tls=no delay=0 result=failed status=5.4.4"
+	assert_line --regexp "rcpt=a@null.test relay=- tls=no delay=[0-9]+ result=failed status=5.1.10"
+	assert_line --regexp "rcpt=b@nowhere.test relay=- tls=no delay=[0-9]+ result=failed status=5.1.2"
+	assert_line --regexp "rcpt=c@iplit.test relay=- tls=no delay=[0-9]+ result=failed status=5.4.4"
 	m=$BATS_TEST_TMPDIR/submitted.1.msg
 	python3 - "$m" <<'PY'
 import email, email.policy, sys
@@ -388,8 +388,8 @@ while True:
 	run mail-relay -r "$ROOT" -1 -b "$bin"
 	assert_success
 	[ "$(find "$ROOT/mail/example.test/bob" -type f -path '*/new/*' | wc -l)" -eq 1 ]
-	assert_line --partial "rcpt=bob@example.test relay=local tls=no delay=0 result=sent"
-	assert_line --partial "rcpt=nobody@example.test relay=local tls=no delay=0 result=failed status=5.1.1"
+	assert_line --regexp "rcpt=bob@example.test relay=local tls=no delay=[0-9]+ result=sent"
+	assert_line --regexp "rcpt=nobody@example.test relay=local tls=no delay=[0-9]+ result=failed status=5.1.1"
 	grep -q 'Final-Recipient: rfc822; nobody@example.test' "$BATS_TEST_TMPDIR/submitted.1.msg"
 	grep -q 'Status: 5.1.1' "$BATS_TEST_TMPDIR/submitted.1.msg"
 	[ ! -e "$(env_file "$id")" ]

@@ -170,3 +170,16 @@ PY
 	[ "$(queued)" -eq 40 ]
 	[ -z "$(ls "$Q/tmp")" ]
 }
+
+@test "tcprules RELAYCLIENT for 127.0.0.1 lets curl relay without AUTH" {
+	command -v tcprules >/dev/null || skip "tcprules (ucspi-tcp) not installed"
+	printf '127.0.0.1:allow,RELAYCLIENT=""\n:deny\n' |
+		tcprules "$BATS_TEST_TMPDIR/rules.cdb" "$BATS_TEST_TMPDIR/rules.tmp"
+	TCPSERVER_OPTS="-x $BATS_TEST_TMPDIR/rules.cdb" start_smtpd TCPREMOTEIP=192.0.2.9
+	run curl -sS --max-time 10 "smtp://127.0.0.1:$PORT" \
+		--mail-from a@remote.test --mail-rcpt x@remote.test \
+		-T "$BATS_TEST_TMPDIR/msg"
+	assert_success
+	run qenv
+	assert_line --regexp "^rcpt	x@remote.test	todo"
+}

@@ -9,7 +9,7 @@
 #   qmess / qenv         contents of the only queued message / envelope
 #   make_cert            self-signed certificate in $ROOT/etc/tls
 #   start_smtpd [ENV..]  tcpserver on 127.0.0.1:$PORT running mail-submit -bs
-#                        $SMTPD_FLAGS (e.g. -S)
+#                        $SMTPD_FLAGS (e.g. -S); $TCPSERVER_OPTS (e.g. -x cdb)
 #                        with the extra environment assignments given
 
 submit_root() {
@@ -49,7 +49,7 @@ make_cert() {
 
 start_smtpd() {
 	PORT=$(free_port)
-	start_bg smtpd tcpserver -q -H -R -l localhost 127.0.0.1 "$PORT" \
+	start_bg smtpd tcpserver -q -H -R -l localhost ${TCPSERVER_OPTS:-} 127.0.0.1 "$PORT" \
 		env MAILKIT_ROOT="$ROOT" "$@" "$MAILKIT_BIN/mail-submit" -bs ${SMTPD_FLAGS:-} \
 		2>>"$BATS_TEST_TMPDIR/log"
 	wait_port "$PORT"

@@ -429,3 +429,10 @@ PY
 	assert_line "500 5.5.2 line too long in message (limit 998 octets)"
 	[ "$(queued)" -eq 1 ]
 }
+
+@test "more than 100 Received: fields: 554 5.4.6 mail loop, nothing queued" {
+	hops=$(for i in $(seq 101); do printf 'Received: from h%d by x; Mon, 1 Jan 2024 00:00:00 +0000\\r\\n' "$i"; done)
+	smtp "${H}MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n${hops}Subject: loop\r\n\r\nx\r\n.\r\n"
+	assert_line "554 5.4.6 too many Received: fields, mail loop"
+	[ "$(queued)" -eq 0 ]
+}

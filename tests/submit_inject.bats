@@ -196,3 +196,14 @@ MSG
 	[ "$status" -eq 64 ]
 	assert_output --regexp "^mail-submit: bad sender address: "
 }
+
+@test "the content filter refuses for good: exit 65 with its reason, nothing queued" {
+	printf '#!/bin/sh\ncat >/dev/null\necho "virus found" >&2\nexit 1\n' >"$ROOT/f.sh"
+	chmod +x "$ROOT/f.sh"
+	echo "$ROOT/f.sh" >"$ROOT/etc/filter"
+	mkdir -p "$Q"
+	run mail-submit bob@example.test <<<"x"
+	[ "$status" -eq 65 ]
+	assert_output "mail-submit: virus found"
+	[ "$(queued)" -eq 0 ]
+}

@@ -521,3 +521,33 @@ while True:
 	run mail-relay -V
 	assert_success
 }
+
+@test "relay: named messages are delivered now, others left alone" {
+	start_sink sink 127.0.0.2 "$PORT"
+	a=$(queue_put alice@example.test a@d2.test <"$MSG")
+	b=$(queue_put alice@example.test b@d2.test <"$MSG")
+	sed -i 's/\(^rcpt\t[^\t]*\ttodo\t0\t\)0/\19999999999/' "$(env_file "$a")"
+	run mail-relay -r "$ROOT" "$a"
+	assert_success
+	[ ! -e "$(env_file "$a")" ]
+	[ -e "$(env_file "$b")" ]
+	run mail-relay -r "$ROOT" not-an-id
+	[ "$status" -eq 75 ]
+}
+
+@test "relay: a bad etc/resolver line defers, it does not bounce" {
+	echo "not an address" >"$ROOT/etc/resolver"
+	id=$(queue_put alice@example.test bob@d2.test <"$MSG")
+	run_relay
+	assert_success
+	assert_line --partial "result=deferred status=4.3.5"
+	run env_rcpt "$id" bob@d2.test
+	[[ "$output" == "todo 1 "* ]]
+}
+
+@test "relay: a bad etc/routes line defers" {
+	echo "d2.test 127.0.0.2:notaport" >"$ROOT/etc/routes"
+	id=$(queue_put alice@example.test bob@d2.test <"$MSG")
+	run_relay
+	assert_line --partial "result=deferred status=4.3.5"
+}

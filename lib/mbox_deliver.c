@@ -40,6 +40,43 @@ append(int fd, const char *from_line, const char *prefix, size_t plen,
 	return 0;
 }
 
+/* Open the mbox and take both locks on the file that is at path now.  A
+ * POP3 UPDATE replaces the mbox by renaming a new file over it: a writer
+ * that opened the old file before it waited for the lock would append to
+ * an unlinked file and the message would be lost.  So once locked, the
+ * descriptor must still be the file at path; if not, start again. */
+static int
+open_locked(const char *path, int lock_timeout, struct mboxlock *lk)
+{
+	struct stat a, b;
+	int fd, tries, saved;
+
+	for (tries = 0; tries < 10; tries++) {
+		fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		if (mboxlock_take(lk, path, fd, lock_timeout) < 0) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			if (S_ISREG(a.st_mode))
+				return fd;
+			errno = EINVAL;
+			tries = -1;
+		}
+		saved = errno;
+		mboxlock_release(lk);
+		close(fd);
+		if (tries < 0)
+			return errno = saved, -1;
+	}
+	return errno = EAGAIN, -1;
+}
+
 int
 mbox_deliver(const char *path, const char *from_line, const char *prefix,
     size_t plen, const struct msgsrc *m, int lock_timeout, uint64_t *size)
@@ -49,20 +86,11 @@ mbox_deliver(const char *path, const char *from_line, const char *prefix,
 	off_t old;
 	int fd, saved, rc = -1;
 
-	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_locked(path, lock_timeout, &lk);
 	if (fd < 0)
 		return -1;
-	if (mboxlock_take(&lk, path, fd, lock_timeout) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (errno == 0)
-			errno = EINVAL;
+	if (fstat(fd, &st) < 0)
 		goto out;
-	}
 	old = st.st_size;
 	if (lseek(fd, old, SEEK_SET) < 0 || end_with_newline(fd, old) < 0 ||
 	    append(fd, from_line, prefix, plen, m, size) < 0) {

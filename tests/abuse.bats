@@ -10,7 +10,7 @@ setup() {
 	mk_root
 	add_user bob@example.test secret
 	PORT=$(free_port)
-	start_bg smtpd tcpserver -q -H -R 127.0.0.1 "$PORT" env MAILKIT_ROOT="$ROOT" "$MAILKIT_BIN/mail-submit" -bs
+	start_bg smtpd tcpserver -q -H -R -l 0 127.0.0.1 "$PORT" env MAILKIT_ROOT="$ROOT" "$MAILKIT_BIN/mail-submit" -bs
 	wait_port "$PORT"
 }
 

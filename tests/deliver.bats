@@ -349,3 +349,28 @@ PY
 	[ "$status" -eq 75 ]
 	assert_output --partial 'cannot become user no-such-user-here'
 }
+
+@test "deliver: an mbox replaced (POP3 UPDATE rename) while we wait for the lock gets the message, not the old file" {
+	mail-deliver bob@example.test <"$BATS_TEST_TMPDIR/msg"
+	echo 10 >"$ROOT/etc/locktimeout"
+	python3 - "$MB" "$BATS_TEST_TMPDIR" <<'PY' &
+import fcntl, os, sys, time
+path, d = sys.argv[1], sys.argv[2]
+f = open(path, "r+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(d + "/locked", "w").close()
+time.sleep(1.0)                      # mail-deliver is now waiting on the old file
+new = path + ".pop3tmp"
+open(new, "w").write("From kept@x Mon Jan  1 00:00:00 2024\nSubject: kept\n\nkept\n\n")
+os.rename(new, path)
+f.close()                            # releases the lock on the old, unlinked file
+PY
+	echo $! >"$BATS_TEST_TMPDIR/replacer.pid"
+	for i in $(seq 1 50); do [ -e "$BATS_TEST_TMPDIR/locked" ] && break; sleep 0.1; done
+	run mail-deliver bob@example.test <"$BATS_TEST_TMPDIR/msg"
+	assert_success
+	wait "$(cat "$BATS_TEST_TMPDIR/replacer.pid")" || true
+	grep -q '^Subject: kept$' "$MB"
+	grep -q '^Subject: hello$' "$MB"
+	[ "$(grep -c '^From ' "$MB")" -eq 2 ]
+}

@@ -28,11 +28,11 @@ add_account() {	# ROOT ADDRESS PASSWORD
 
 serve() {	# NAME ROOT IP
 	local r=$2 ip=$3
-	MAILKIT_ROOT=$r tcpserver -q -R -H "$ip" "$SMTPPORT" "$MAILKIT_BIN/mail-submit" -bs 2>>"$r/submit.log" &
+	MAILKIT_ROOT=$r tcpserver -q -R -H -l 0 "$ip" "$SMTPPORT" "$MAILKIT_BIN/mail-submit" -bs 2>>"$r/submit.log" &
 	echo $! >>"$BATS_FILE_TMPDIR/pids"
-	MAILKIT_ROOT=$r tcpserver -q -R -H "$ip" "$SUBPORT" "$MAILKIT_BIN/mail-submit" -bs -S 2>>"$r/submit.log" &
+	MAILKIT_ROOT=$r tcpserver -q -R -H -l 0 "$ip" "$SUBPORT" "$MAILKIT_BIN/mail-submit" -bs -S 2>>"$r/submit.log" &
 	echo $! >>"$BATS_FILE_TMPDIR/pids"
-	MAILKIT_ROOT=$r tcpserver -q -R -H "$ip" "$POPPORT" "$MAILKIT_BIN/mail-pop3" 2>>"$r/pop3.log" &
+	MAILKIT_ROOT=$r tcpserver -q -R -H -l 0 "$ip" "$POPPORT" "$MAILKIT_BIN/mail-pop3" 2>>"$r/pop3.log" &
 	echo $! >>"$BATS_FILE_TMPDIR/pids"
 }
 

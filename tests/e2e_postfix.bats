@@ -29,9 +29,9 @@ setup_file() {
 	echo "alice@a.test:{SHA512-CRYPT}$(openssl passwd -6 apw)" >"$A/etc/users"
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mx.a.test \
 	    -keyout "$A/etc/tls/key.pem" -out "$A/etc/tls/cert.pem" 2>/dev/null
-	MAILKIT_ROOT=$A tcpserver -q -R -H 127.0.0.2 "$SMTPPORT" "$MAILKIT_BIN/mail-submit" -bs 2>>"$A/submit.log" &
+	MAILKIT_ROOT=$A tcpserver -q -R -H -l 0 127.0.0.2 "$SMTPPORT" "$MAILKIT_BIN/mail-submit" -bs 2>>"$A/submit.log" &
 	echo $! >"$BATS_FILE_TMPDIR/a1.pid"
-	MAILKIT_ROOT=$A tcpserver -q -R -H 127.0.0.2 "$SUBPORT" "$MAILKIT_BIN/mail-submit" -bs -S 2>>"$A/submit.log" &
+	MAILKIT_ROOT=$A tcpserver -q -R -H -l 0 127.0.0.2 "$SUBPORT" "$MAILKIT_BIN/mail-submit" -bs -S 2>>"$A/submit.log" &
 	echo $! >"$BATS_FILE_TMPDIR/a2.pid"
 	# Postfix host C
 	mkdir -p "$P/etc" "$P/spool" "$P/data" "$P/vmail"

@@ -240,3 +240,78 @@ SH
 env_rcpt() {
 	awk -F'\t' -v a="$2" '$1 == "rcpt" && $2 == a { print $3, $4, $5, $6 }' "$(env_file "$1")"
 }
+
+# A real Postfix (master in the foreground, its own config and queue under
+# a fresh /tmp directory) listening on IP:PORT, with STARTTLS, delivering
+# DOMAIN's listed USERS into Maildirs under $PF/mail/USER/.  Needs root
+# (Postfix drops to its own user); sets $PF.  stop_postfix removes it.
+start_postfix() {
+	local ip=$1 port=$2 domain=$3 u d
+	shift 3
+	PF=$(mktemp -d /tmp/mk-pf.XXXXXX)
+	chmod 755 "$PF"
+	mkdir -p "$PF/conf" "$PF/queue" "$PF/data" "$PF/mail"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=mx.$domain" \
+	    -keyout "$PF/conf/key.pem" -out "$PF/conf/cert.pem" 2>/dev/null
+	cat >"$PF/conf/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $PF/queue
+data_directory = $PF/data
+maillog_file = $PF/maillog
+maillog_file_prefixes = $PF
+myhostname = mx.$domain
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+virtual_mailbox_domains = $domain
+virtual_mailbox_base = $PF/mail
+virtual_mailbox_maps = texthash:$PF/conf/vmailbox
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+smtpd_tls_cert_file = $PF/conf/cert.pem
+smtpd_tls_key_file = $PF/conf/key.pem
+smtpd_tls_security_level = may
+smtpd_tls_received_header = yes
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+biff = no
+CF
+	for u in "$@"; do echo "$u@$domain $u/"; done >"$PF/conf/vmailbox"
+	# the SMTP service on our address; nothing chrooted
+	sed -e "s/^smtp      inet.*/$ip:$port inet n - n - - smtpd/" \
+	    -e 's/^\([a-z]*[[:space:]]\+[a-z-]\+[[:space:]]\+[-yn][[:space:]]\+[-yn][[:space:]]\+\)y/\1n/' \
+	    /etc/postfix/master.cf >"$PF/conf/master.cf"
+	for d in active bounce corrupt defer deferred flush hold incoming private saved trace; do
+		mkdir -p "$PF/queue/$d"
+		chown postfix "$PF/queue/$d"
+	done
+	mkdir -p "$PF/queue/maildrop" "$PF/queue/public" "$PF/queue/pid"
+	chown postfix:postdrop "$PF/queue/maildrop" "$PF/queue/public"
+	chmod 730 "$PF/queue/maildrop"
+	chmod 710 "$PF/queue/public"
+	chown postfix "$PF/data"
+	chown 65534:65534 "$PF/mail"
+	start_bg postfix /usr/lib/postfix/sbin/master -c "$PF/conf" -d
+	wait_ip_port "$ip" "$port"
+}
+
+stop_postfix() {
+	[ -n "${PF:-}" ] || return 0
+	if [ -f "$BATS_TEST_TMPDIR/postfix.pid" ]; then
+		kill "$(cat "$BATS_TEST_TMPDIR/postfix.pid")" 2>/dev/null || true
+		rm -f "$BATS_TEST_TMPDIR/postfix.pid"
+		sleep 0.5
+	fi
+	rm -rf "$PF"
+}
+
+# Wait (bounded) until Postfix delivered N files into $PF/mail/USER.
+wait_postfix_mail() {
+	local i
+	for i in $(seq 1 50); do
+		[ "$(find "$PF/mail/$1" -type f -path '*/new/*' 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -551,3 +551,19 @@ while True:
 	run_relay
 	assert_line --partial "result=deferred status=4.3.5"
 }
+
+@test "relay: SIGTERM during a delivery: it is finished, the message stays queued" {
+	start_peer p 127.0.0.4 "$PORT" silent
+	id=$(queue_put alice@example.test ok@d4.test <"$MSG")
+	mail-relay -r "$ROOT" 2>"$BATS_TEST_TMPDIR/daemon.log" &
+	pid=$!
+	sleep 0.8	# the delivery waits for a greeting that never comes (2 s)
+	kill -TERM "$pid"
+	for i in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$pid" 2>/dev/null
+	wait "$pid"
+	grep -q 'result=deferred' "$BATS_TEST_TMPDIR/daemon.log"
+	run env_rcpt "$id" ok@d4.test
+	[[ "$output" == "todo 1 "* ]]
+	[ -s "$(mess_file "$id")" ]
+}

@@ -12,8 +12,12 @@
  *
  * H is one hex digit derived from ID, so no directory grows without end.
  * A message is queued at the instant env/H/ID is renamed into place (after
- * the message was fsync'd into mess/H/ID); both directories are fsync'd
- * before the writer reports success.  A message file without an envelope
+ * the message was made durable in mess/H/ID); both directories are synced
+ * before the writer reports success.  ROOT/etc/queuesync chooses how:
+ * "fsync" (default) syncs each file and directory, "syncfs" calls
+ * syncfs() on the spool's file system after each step, which lets
+ * concurrent writers share the flushes (best when the queue has a file
+ * system of its own).  A message file without an envelope
  * is garbage from a crash (never acknowledged, or already delivered) and
  * is swept by queue_sweep().  Runners lock mess/H/ID with flock() so two
  * runners never work on one message; a lock dies with its process.

@@ -2,11 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "io.h"
 #include "queue.h"
 #include "safefile.h"
@@ -87,8 +89,42 @@ queue_new_write(struct qnew *q, const void *p, size_t n, uint64_t max)
 	return 0;
 }
 
+/* How a commit is made durable: ROOT/etc/queuesync says "fsync" (the
+ * default: fsync of each file and directory) or "syncfs" (one syncfs() of
+ * the spool file system after each step: concurrent sessions then share
+ * the flushes, a group commit, at the price of flushing whatever else is
+ * dirty on that file system).  Read once per process. */
 static int
-write_env_tmp(const char *path, const struct qenv *e)
+use_syncfs(const char *root)
+{
+	static int mode = -1;
+	char v[32];
+
+	if (mode < 0)
+		mode = conf_first(root, "etc/queuesync", v, sizeof v) == 1 &&
+		    strcmp(v, "syncfs") == 0;
+	return mode;
+}
+
+/* syncfs mode: make everything written so far durable. */
+static int
+flush_fs(const char *root)
+{
+	char p[PATH_MAX];
+	int fd, r;
+
+	if (str_fmt(p, sizeof p, "%s/queue", root) < 0)
+		return -1;
+	fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = syncfs(fd);
+	close(fd);
+	return r;
+}
+
+static int
+write_env_tmp(const char *path, const struct qenv *e, int sync)
 {
 	struct buf b = BUF_INIT;
 	int fd, r = -1;
@@ -98,7 +134,8 @@ write_env_tmp(const char *path, const struct qenv *e)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (fd < 0)
 		goto out;
-	r = fd_write_all(fd, b.s, b.len) < 0 || fsync(fd) < 0 ? -1 : 0;
+	r = fd_write_all(fd, b.s, b.len) < 0 || (sync && fsync(fd) < 0) ? -1
+	    : 0;
 	if (close(fd) < 0)
 		r = -1;
 out:
@@ -106,35 +143,51 @@ out:
 	return r;
 }
 
+/* rename(), and when the target directory is missing (a queue that
+ * another process is creating right now), create the queue and retry. */
+static int
+rename_in(const char *root, const char *from, const char *to)
+{
+	if (rename(from, to) == 0)
+		return 0;
+	if (errno != ENOENT || access(from, F_OK) < 0 || queue_init(root) < 0)
+		return -1;
+	return rename(from, to);
+}
+
+/* The message is renamed into mess/ and made durable before the envelope
+ * is renamed into env/: an envelope never names a message that a crash
+ * could leave short.  The tmp/ directory needs no fsync: a rename out of
+ * it that a crash forgets leaves only a name there for queue_sweep(). */
 int
 queue_new_commit(const char *root, struct qnew *q, struct qenv *e)
 {
 	char envtmp[PATH_MAX], mess[PATH_MAX], env[PATH_MAX];
-	int saved;
+	int fs = use_syncfs(root), saved, r;
 
 	if (str_copy(e->id, sizeof e->id, q->id) < 0 ||
 	    str_fmt(envtmp, sizeof envtmp, "%s.env", q->tmp) < 0 ||
 	    queue_mess_path(root, q->id, mess, sizeof mess) < 0 ||
 	    queue_env_path(root, q->id, env, sizeof env) < 0)
 		return -1;
-	if (fsync(q->fd) < 0 || close(q->fd) < 0) {
-		q->fd = -1;
-		return -1;
-	}
+	r = fs ? 0 : fsync(q->fd);
+	if (close(q->fd) < 0)
+		r = -1;
 	q->fd = -1;
-	if (write_env_tmp(envtmp, e) < 0)
+	if (r < 0)
 		goto fail;
-	/* message first: an envelope never points at a missing message */
-	if (rename(q->tmp, mess) < 0)
+	if (write_env_tmp(envtmp, e, !fs) < 0 ||
+	    rename_in(root, q->tmp, mess) < 0)
 		goto fail;
-	if (sf_fsync_parent(mess) < 0 || rename(envtmp, env) < 0) {
+	if ((fs ? flush_fs(root) : sf_fsync_parent(mess)) < 0 ||
+	    rename_in(root, envtmp, env) < 0) {
 		saved = errno;
 		unlink(mess);
 		unlink(envtmp);
 		errno = saved;
 		return -1;
 	}
-	if (sf_fsync_parent(env) < 0 || sf_fsync_parent(q->tmp) < 0)
+	if ((fs ? flush_fs(root) : sf_fsync_parent(env)) < 0)
 		return -1;	/* queued, but we cannot promise it: say no */
 	return 0;
 fail:

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -116,9 +117,46 @@ t_new_commit_lock_remove(void)
 	CHECK(system(p) == 0);
 }
 
+/* Several writers on a queue that does not exist yet, each creating it
+ * only when its first queue_new() fails (as mail-submit does): none may
+ * fail because another is still making the directories. */
+static void
+t_concurrent_first_use(void)
+{
+	char root[] = "/tmp/mkq.XXXXXX", cmd[64];
+	int round, i, st, bad = 0;
+
+	for (round = 0; round < 20; round++) {
+		CHECK(mkdtemp(root) != NULL);
+		for (i = 0; i < 8; i++) {
+			if (fork() == 0) {
+				struct qnew q;
+				struct qenv e;
+				if (queue_new(root, &q) < 0 &&
+				    (queue_init(root) < 0 ||
+				    queue_new(root, &q) < 0))
+					_exit(1);
+				qenv_init(&e);
+				if (qenv_add_rcpt(&e, "a@b.test") < 0 ||
+				    queue_new_commit(root, &q, &e) < 0)
+					_exit(2);
+				_exit(0);
+			}
+		}
+		while (wait(&st) > 0)
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				bad++;
+		snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+		CHECK(system(cmd) == 0);
+		memcpy(root + strlen(root) - 6, "XXXXXX", 6);
+	}
+	CHECK(bad == 0);
+}
+
 int
 main(void)
 {
+	RUN(t_concurrent_first_use);
 	RUN(t_env_roundtrip);
 	RUN(t_env_rejects_garbage);
 	RUN(t_new_commit_lock_remove);

@@ -188,9 +188,10 @@ finish(struct smtp *s, struct data *d)
 		smtp_log_reject(s, "data", d->bad);
 		return smtp_bad(s, "%s", d->bad);
 	}
-	(void)str_copy(d->qid, sizeof d->qid, d->q.id);
 	r = inject_commit(s->c->root, &d->q, &s->env, s->c->filter_timeout_ms,
 	    why, sizeof why);
+	/* the filter's output is a new queue file: report its ID */
+	(void)str_copy(d->qid, sizeof d->qid, d->q.id);
 	if (r == INJECT_OK) {
 		log_accept(s, d);
 		s->accepted++;

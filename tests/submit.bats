@@ -436,3 +436,17 @@ PY
 	assert_line "554 5.4.6 too many Received: fields, mail loop"
 	[ "$(queued)" -eq 0 ]
 }
+
+@test "the queue ID in the 250 reply is the queued message's, also when a filter rewrote it" {
+	for filter in "" "/bin/cat"; do
+		rm -rf "$Q"
+		if [ -n "$filter" ]; then echo "$filter" >"$ROOT/etc/filter"; else rm -f "$ROOT/etc/filter"; fi
+		smtp 'EHLO x\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nSubject: id\r\n\r\nx\r\n.\r\nQUIT\r\n'
+		id=$(echo "$output" | sed -n 's/^250 2.0.0 ok: queued as \([0-9a-f]*\)$/\1/p')
+		[ -n "$id" ]
+		[ "$(queued)" -eq 1 ]
+		[ -n "$(find "$Q/env" -name "$id")" ]
+		[ -n "$(find "$Q/mess" -name "$id")" ]
+		grep -q "event=accept .*qid=$id" "$BATS_TEST_TMPDIR/log"
+	done
+}

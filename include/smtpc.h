@@ -16,7 +16,8 @@
  * connection).  A multiline reply longer than SMTPC_LINES_MAX lines is a
  * protocol error.
  *
- * smtpc_send() runs one transaction: MAIL (with SIZE= when offered), one
+ * smtpc_send() runs one transaction: MAIL (with SIZE= when offered, and
+ * BODY=8BITMIME when offered and c.body_8bit is set), one
  * RCPT per recipient and DATA, pipelined when PIPELINING is offered, then
  * the message from msgfd with bare LF turned into CRLF and leading dots
  * doubled.  res[i] gets the outcome of recipient i: the RCPT reply when it
@@ -63,6 +64,8 @@ struct smtpc {
 	struct tls *tls;
 	unsigned ext, auth_mechs;
 	uint64_t size_max;		/* SIZE n; 0 = none declared */
+	int body_8bit;			/* set by the caller: BODY=8BITMIME
+					 * when the server offers it */
 	struct smtpc_timeouts t;
 	struct smtpc_reply last;
 };

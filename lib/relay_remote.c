@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "dns.h"
 #include "log.h"
@@ -31,6 +32,7 @@ struct hop {
 	int routed;
 	enum tls_policy policy;
 	unsigned tries;
+	int body_8bit;
 	struct relay_result last;	/* why the last host did not do */
 };
 
@@ -164,6 +166,7 @@ try_addr(struct hop *h, const char *host, const struct sockaddr_storage *sa)
 			return -1;
 		smtpc_init(&c, NULL);
 		smtpc_cap_timeouts(&c, h->rc->timeout_cap_ms);
+		c.body_8bit = h->body_8bit;
 		r = open_session(h, &c, host, ip, sa, no_starttls);
 		if (r < 0)
 			return -1;
@@ -265,6 +268,23 @@ by_mx(struct hop *h, struct dns *d)
 	all(h, &h->last);
 }
 
+/* Any byte >= 0x80 in the message (for BODY=8BITMIME). */
+static int
+has_8bit(int fd)
+{
+	char buf[16384];
+	off_t off = 0;
+	ssize_t n, i;
+
+	while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
+		for (i = 0; i < n; i++)
+			if ((unsigned char)buf[i] >= 0x80)
+				return 1;
+		off += n;
+	}
+	return 0;
+}
+
 void
 relay_remote(const struct relay_conf *rc, const struct qenv *e,
     const char *domain, char *const *rcpts, size_t n, int msgfd,
@@ -277,6 +297,7 @@ relay_remote(const struct relay_conf *rc, const struct qenv *e,
 	memset(&h, 0, sizeof h);
 	h.rc = rc; h.e = e; h.domain = domain; h.rcpts = rcpts; h.n = n;
 	h.msgfd = msgfd; h.size = size; h.res = res;
+	h.body_8bit = has_8bit(msgfd);
 	relay_set(&h.last, RELAY_TEMP, "4.4.1",
 	    "x-mailkit; no mail server for %s answered", domain);
 	h.policy = route_tls_policy(rc->root, domain);

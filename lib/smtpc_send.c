@@ -19,6 +19,10 @@ put_cmd(struct smtpc *c, const char *fmt, const char *arg, uint64_t size)
 	    str_fmt(cmd + strlen(cmd), sizeof cmd - strlen(cmd),
 	    " SIZE=%llu", (unsigned long long)size) < 0)
 		return -1;
+	if (size > 0 && c->body_8bit && (c->ext & SMTPC_8BITMIME) &&
+	    str_fmt(cmd + strlen(cmd), sizeof cmd - strlen(cmd),
+	    " BODY=8BITMIME") < 0)
+		return -1;
 	return io_puts(&c->io, cmd) < 0 || io_puts(&c->io, "\r\n") < 0 ?
 	    -1 : 0;
 }

@@ -161,6 +161,18 @@ teardown() {
 	grep -qx "PIPELINED 3" "$BATS_TEST_TMPDIR/p.log"
 }
 
+@test "relay: BODY=8BITMIME for an 8-bit message when offered, not for ASCII" {
+	start_peer p 127.0.0.4 "$PORT" mixed
+	printf 'Subject: caf\xc3\xa9\n\nd\xc3\xa9j\xc3\xa0 vu\n' | queue_put alice@example.test ok@d4.test >/dev/null
+	run_relay
+	assert_success
+	grep -qx "MAIL FROM:<alice@example.test> SIZE=26 BODY=8BITMIME" "$BATS_TEST_TMPDIR/p.log"
+	queue_put alice@example.test ok@d4.test <"$MSG" >/dev/null
+	run_relay
+	[ "$(grep -c 'BODY=8BITMIME' "$BATS_TEST_TMPDIR/p.log")" -eq 1 ]
+	cmp <(printf 'Subject: caf\xc3\xa9\r\n\r\nd\xc3\xa9j\xc3\xa0 vu\r\n') "$BATS_TEST_TMPDIR/p.wire1"
+}
+
 @test "relay: a message larger than the peer's SIZE fails 5.3.4 without DATA" {
 	start_peer p 127.0.0.4 "$PORT" size100
 	bin=$(fake_bin)

@@ -206,6 +206,28 @@ t_transaction_pipelined_all_refused(void)
 }
 
 static void
+t_body_8bitmime(void)
+{
+	char *rcpts[] = { "b@y.test" };
+	struct smtpc_reply res[1];
+	char wire[1024];
+	struct smtpc c;
+	int sv[2], fd;
+
+	CHECK(session(&c, sv, "250 ok\r\n550 5.1.1 no\r\n554 no\r\n") == 0);
+	c.ext = SMTPC_PIPELINING | SMTPC_8BITMIME;
+	c.body_8bit = 1;
+	fd = message_fd("\xc3\xa9\n");
+	smtpc_send(&c, "a@x.test", rcpts, 1, res, fd, 3);
+	smtpc_close(&c);
+	drain(sv[1], wire, sizeof wire);
+	CHECK_STR(wire, "MAIL FROM:<a@x.test> BODY=8BITMIME\r\n"
+	    "RCPT TO:<b@y.test>\r\nDATA\r\n");
+	close(sv[1]);
+	close(fd);
+}
+
+static void
 t_broken_after_data(void)
 {
 	char *rcpts[] = { "b@y.test" };
@@ -252,6 +274,7 @@ main(void)
 	RUN(t_bad_replies);
 	RUN(t_transaction_not_pipelined);
 	RUN(t_transaction_pipelined_all_refused);
+	RUN(t_body_8bitmime);
 	RUN(t_broken_after_data);
 	RUN(t_size_limit);
 	return tap_done();

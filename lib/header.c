@@ -33,10 +33,15 @@ strip_eol(const char *p, size_t n)
 int
 hdr_next(const char *p, size_t n, size_t *off, struct hdr_field *f)
 {
-	const char *s = p + *off, *colon;
-	size_t left = n - *off, first, i, total;
+	const char *s, *colon;
+	size_t left, first, i, total;
 
-	if (left == 0 || is_blank_line(s, left))
+	/* before any pointer arithmetic: an empty block may be (NULL, 0) */
+	if (*off >= n)
+		return 0;
+	s = p + *off;
+	left = n - *off;
+	if (is_blank_line(s, left))
 		return 0;
 	first = line_span(s, left);
 	colon = memchr(s, ':', strip_eol(s, first));

@@ -332,6 +332,19 @@ uid_cmp(const void *a, const void *b, void *arg)
 	return c ? c : (i < j ? -1 : i > j);
 }
 
+/* 1 when a message already has the id u (a generated "x-2" may also be
+ * some message's own X-UIDL, or the name made for another run). */
+static int
+uid_taken(const struct mbx *m, const char *u)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->names.s + m->msg[i].uid, u) == 0)
+			return 1;
+	return 0;
+}
+
 /* Make repeated ids unique: the second copy gets "-2", and so on. */
 static int
 dedupe(struct mbx *m)
@@ -356,8 +369,13 @@ dedupe(struct mbx *m)
 		(void)str_copyn(base, sizeof base, m->names.s +
 		    m->msg[ord[i - 1]].uid, strnlen(m->names.s +
 		    m->msg[ord[i - 1]].uid, sizeof base - 1));
-		if (str_fmt(u, sizeof u, "%s-%zu", base, ++k) < 0 ||
-		    mbx_add_name(m, u, strlen(u),
+		do {
+			if (str_fmt(u, sizeof u, "%s-%zu", base, ++k) < 0) {
+				free(ord);
+				return -1;
+			}
+		} while (uid_taken(m, u));
+		if (mbx_add_name(m, u, strlen(u),
 		    &m->msg[ord[i]].uid) < 0) {
 			free(ord);
 			return -1;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# Privilege separation: started as root with -u USER, the network-facing
+# programs run every session as that user; checked on the live process.
+
+load lib
+
+setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to drop privileges"
+	mk_root
+	add_user bob@example.test secret
+	local d=$BATS_TEST_TMPDIR
+	while [ "$d" != / ]; do chmod a+x "$d"; d=$(dirname "$d"); done
+	mkdir -p "$ROOT/queue" "$ROOT/mail/example.test"
+	chmod -R a+rX "$ROOT"
+	chown -R nobody "$ROOT/queue" "$ROOT/mail"
+	PORT=$(free_port)
+}
+
+teardown() {
+	stop_all
+}
+
+# The uid of the program's session process that serves our connection.
+session_uid() {
+	local prog=$1 pid
+	for i in $(seq 1 50); do
+		pid=$(pgrep -f "^$MAILKIT_BIN/$prog -r $ROOT" | head -1)
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$pid" ] || return 1
+	awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status"
+}
+
+hold_session() {	# connect and keep the session open for 3 s
+	python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.recv(512)
+time.sleep(3)
+' "$PORT" &
+	HOLD=$!
+}
+
+@test "privsep: mail-submit -u nobody serves each session as nobody and still queues" {
+	start_bg smtpd tcpserver -q -R -H -l 0 127.0.0.1 "$PORT" "$MAILKIT_BIN/mail-submit" -r "$ROOT" -u nobody -bs
+	wait_port "$PORT"
+	hold_session
+	run session_uid mail-submit
+	assert_success
+	assert_output "65534 65534 65534 65534"
+	wait "$HOLD"
+	python3 -c '
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10)
+s.sendmail("a@remote.test", ["bob@example.test"], b"Subject: p\r\n\r\nx\r\n")
+s.quit()' "$PORT"
+	f=$(find "$ROOT/queue/env" -type f)
+	[ -n "$f" ]
+	[ "$(stat -c %u "$f")" -eq 65534 ]
+}
+
+@test "privsep: mail-pop3 -u nobody serves each session as nobody" {
+	start_bg pop3d tcpserver -q -R -H -l 0 127.0.0.1 "$PORT" "$MAILKIT_BIN/mail-pop3" -r "$ROOT" -u nobody
+	wait_port "$PORT"
+	hold_session
+	run session_uid mail-pop3
+	assert_success
+	assert_output "65534 65534 65534 65534"
+	wait "$HOLD"
+}
+
+@test "privsep: -u with an unknown user refuses to run, as root never goes on" {
+	run "$MAILKIT_BIN/mail-submit" -r "$ROOT" -u no-such-user-xyz -bs </dev/null
+	assert_failure
+	refute_output --partial '220 '
+	run "$MAILKIT_BIN/mail-pop3" -r "$ROOT" -u no-such-user-xyz </dev/null
+	assert_failure
+	refute_output --partial '+OK'
+}

@@ -1,14 +1,11 @@
 /* pop3_auth: configuration, loopback test and password checks for the
  * POP3 server; see include/pop3.h. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,42 +13,22 @@
 #include "account.h"
 #include "sasl.h"
 #include "conf.h"
+#include "peer.h"
 #include "pop3.h"
 #include "str.h"
 
 int
 pop3_is_loopback(const char *ip)
 {
-	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-	    strncmp(ip, "::ffff:127.", 11) == 0;
-}
-
-/* The peer of fd 0: 1 found (in ip), 0 not a socket, -1 other. */
-static int
-peer_ip(char *ip, size_t size)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	const void *a;
-
-	if (getpeername(0, (struct sockaddr *)&ss, &len) < 0)
-		return errno == ENOTSOCK ? 0 : -1;
-	if (ss.ss_family == AF_INET)
-		a = &((struct sockaddr_in *)&ss)->sin_addr;
-	else if (ss.ss_family == AF_INET6)
-		a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-	else
-		return 0;	/* a Unix socket is local */
-	return inet_ntop(ss.ss_family, a, ip, (socklen_t)size) ? 1 : -1;
+	return peer_is_loopback(ip);
 }
 
 int
 pop3_conf_load(struct pop3_conf *c, const char *root)
 {
 	unsigned long long pause, timeout;
-	const char *ip = getenv("TCPREMOTEIP");
+	enum peer_kind kind;
 	char path[PATH_MAX];
-	int r;
 
 	memset(c, 0, sizeof *c);
 	c->root = root;
@@ -62,17 +39,9 @@ pop3_conf_load(struct pop3_conf *c, const char *root)
 	c->auth_pause_ms = pause > 60000 ? 60000 : (unsigned)pause;
 	c->timeout_ms = timeout > 86400 ? 86400000 : (int)timeout * 1000;
 	c->plaintext_ok = access(path, F_OK) == 0;
-	if (ip != NULL) {
-		(void)str_copy(c->remote_ip, sizeof c->remote_ip, ip);
-		r = 1;
-	} else {
-		r = peer_ip(c->remote_ip, sizeof c->remote_ip);
-		if (r <= 0)
-			(void)str_copy(c->remote_ip, sizeof c->remote_ip,
-			    r == 0 ? "local" : "unknown");
-	}
-	if ((r == 1 && pop3_is_loopback(c->remote_ip)) ||
-	    strcmp(c->remote_ip, "local") == 0)
+	kind = peer_find(c->remote_ip, sizeof c->remote_ip);
+	if (kind == PEER_LOCAL ||
+	    (kind == PEER_IP && peer_is_loopback(c->remote_ip)))
 		c->plaintext_ok = 1;
 	return 0;
 }

@@ -31,6 +31,10 @@ struct account {
 int account_lookup(const char *root, const char *address,
     struct account *a);
 
+/* Field idx (0-based) of an accounts-file line of n bytes, its length in
+ * *len; NULL when the line has fewer fields. */
+const char *account_field(const char *line, size_t n, int idx, size_t *len);
+
 /* Parse one line of the accounts file. 0 or -1 (malformed). */
 int account_parse(const char *line, size_t n, struct account *a);
 

@@ -13,6 +13,9 @@
 #include "buf.h"
 
 int b64_decode(const char *in, size_t n, struct buf *out);
+/* The 6-bit value of one base64 character, or -1 outside the alphabet
+ * (also for lenient decoders such as MIME's). */
+int b64_value(unsigned char c);
 int b64_encode(const void *in, size_t n, struct buf *out);
 
 #endif

@@ -6,9 +6,8 @@
 #include "conf.h"
 #include "str.h"
 
-/* The n-th ':'-separated field of line (0-based), or NULL. */
-static const char *
-field(const char *line, size_t n, int idx, size_t *len)
+const char *
+account_field(const char *line, size_t n, int idx, size_t *len)
 {
 	const char *p = line, *end = line + n, *c;
 
@@ -80,15 +79,15 @@ account_parse(const char *line, size_t n, struct account *a)
 	size_t len;
 
 	memset(a, 0, sizeof *a);
-	f = field(line, n, 0, &len);
+	f = account_field(line, n, 0, &len);
 	if (f == NULL || len == 0 ||
 	    str_copyn(a->address, sizeof a->address, f, len) < 0)
 		return -1;
 	str_lower(a->address, len);
-	f = field(line, n, 1, &len);
+	f = account_field(line, n, 1, &len);
 	if (f == NULL || str_copyn(a->password, sizeof a->password, f, len) < 0)
 		return -1;
-	f = field(line, n, 7, &len);
+	f = account_field(line, n, 7, &len);
 	if (f != NULL && parse_extra(a, f, len) < 0)
 		return -1;
 	return 0;

@@ -6,8 +6,8 @@
 static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int
-value(unsigned char c)
+int
+b64_value(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -35,7 +35,7 @@ quantum(const char *q, int last, unsigned char out[3])
 			v[i] = 0;
 			continue;
 		}
-		if (pad > 0 || (v[i] = value((unsigned char)q[i])) < 0)
+		if (pad > 0 || (v[i] = b64_value((unsigned char)q[i])) < 0)
 			return -1;
 	}
 	out[0] = (unsigned char)(v[0] << 2 | v[1] >> 4);

@@ -1,21 +1,6 @@
 /* mime_decode: base64 and quoted-printable; see include/mime.h. */
+#include "base64.h"
 #include "mime.h"
-
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
 
 int
 mime_b64_decode(const char *in, size_t n, struct buf *out)

@@ -12,6 +12,7 @@
 #include "io.h"
 #include "safefile.h"
 #include "str.h"
+#include "account.h"
 #include "users_edit.h"
 
 #define EXTRA_FIELD 7
@@ -40,23 +41,6 @@ users_line_is(const char *line, size_t n, const char *address)
 	    strlen(address));
 }
 
-/* Field idx of line, or NULL when the line has fewer fields. */
-static const char *
-field(const char *line, size_t n, int idx, size_t *len)
-{
-	const char *p = line, *end = line + n, *c;
-
-	for (; idx > 0; idx--) {
-		c = memchr(p, ':', (size_t)(end - p));
-		if (c == NULL)
-			return NULL;
-		p = c + 1;
-	}
-	c = memchr(p, ':', (size_t)(end - p));
-	*len = (size_t)((c ? c : end) - p);
-	return p;
-}
-
 static int
 clean_value(const char *v, int allow_space)
 {
@@ -80,7 +64,7 @@ users_line_set_field(const char *line, size_t n, int idx, const char *value,
 	while (n > 0 && is_space(line[n - 1]))
 		n--;
 	for (i = 0; ; i++) {
-		f = field(line, n, i, &len);
+		f = account_field(line, n, i, &len);
 		if (f == NULL && i > idx)
 			return 0;
 		if (i > 0 && buf_addc(out, ':') < 0)
@@ -149,7 +133,7 @@ users_line_set_extra(const char *line, size_t n, const char *key,
 		return errno = EINVAL, -1;
 	while (n > 0 && is_space(line[n - 1]))
 		n--;
-	f = field(line, n, EXTRA_FIELD, &len);
+	f = account_field(line, n, EXTRA_FIELD, &len);
 	if (rebuild_extra(f ? f : "", f ? len : 0, key, value, &extra) < 0 ||
 	    buf_addc(&extra, '\0') < 0) {
 		buf_free(&extra);

@@ -37,9 +37,6 @@ enum inject_result { INJECT_OK, INJECT_TEMP, INJECT_PERM };
 enum inject_result inject_commit(const char *root, struct qnew *q,
     struct qenv *e, int filter_ms, char *why, size_t size);
 int inject_expand(const char *root, const char *addr, struct qenv *e);
-/* Targets of the alias addr, looked up as a whole, then by its local part
- * alone when the domain is local (as mail-deliver does); like conf_alias(). */
-int inject_alias(const char *root, const char *addr, struct buf *out);
 
 struct inject_hdr {
 	const char *me;		/* for Message-ID's right-hand side */

@@ -86,6 +86,8 @@ struct qnew {
 /* --- envelope in memory --- */
 void qenv_init(struct qenv *e);
 void qenv_free(struct qenv *e);
+/* 1 when addr (case-insensitive) already is a recipient of e. */
+int qenv_has_rcpt(const struct qenv *e, const char *addr);
 /* Append a recipient in state todo, due now. 0 or -1. */
 int qenv_add_rcpt(struct qenv *e, const char *addr);
 /* Serialize/parse the text form above.  parse: 0 or -1 (EINVAL). */

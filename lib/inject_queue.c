@@ -14,31 +14,6 @@
 #include "str.h"
 
 static int
-has_rcpt(const struct qenv *e, const char *addr)
-{
-	size_t i;
-
-	for (i = 0; i < e->nrcpt; i++)
-		if (str_case_eq(e->rcpt[i].addr, strlen(e->rcpt[i].addr), addr,
-		    strlen(addr)))
-			return 1;
-	return 0;
-}
-
-int
-inject_alias(const char *root, const char *addr, struct buf *out)
-{
-	const char *at = strrchr(addr, '@');
-	char local[ADDR_LOCAL_MAX + 1];
-	int n = conf_alias(root, addr, out);
-
-	if (n != 0 || at == NULL || conf_is_local_domain(root, at + 1) != 1 ||
-	    str_copyn(local, sizeof local, addr, (size_t)(at - addr)) < 0)
-		return n;
-	return conf_alias(root, local, out);
-}
-
-static int
 expand(const char *root, const char *addr, struct qenv *e, unsigned depth)
 {
 	const char *at = strrchr(addr, '@');
@@ -49,11 +24,11 @@ expand(const char *root, const char *addr, struct qenv *e, unsigned depth)
 	n = 0;
 	if (at != NULL && depth < INJECT_ALIAS_DEPTH &&
 	    conf_is_local_domain(root, at + 1) == 1)
-		n = inject_alias(root, addr, &b);
+		n = conf_alias(root, addr, &b);
 	if (n < 0)
 		r = -1;
 	else if (n == 0)
-		r = has_rcpt(e, addr) ? 0 : qenv_add_rcpt(e, addr);
+		r = qenv_has_rcpt(e, addr) ? 0 : qenv_add_rcpt(e, addr);
 	for (off = 0; n > 0 && r == 0 && off < b.len;
 	    off += strlen(b.s + off) + 1)
 		r = expand(root, b.s + off, e, depth + 1);

@@ -44,6 +44,18 @@ grow(struct qenv *e)
 }
 
 int
+qenv_has_rcpt(const struct qenv *e, const char *addr)
+{
+	size_t i, n = strlen(addr);
+
+	for (i = 0; i < e->nrcpt; i++)
+		if (str_case_eq(e->rcpt[i].addr, strlen(e->rcpt[i].addr), addr,
+		    n))
+			return 1;
+	return 0;
+}
+
+int
 qenv_add_rcpt(struct qenv *e, const char *addr)
 {
 	struct qrcpt *r = grow(e);

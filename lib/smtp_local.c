@@ -26,7 +26,7 @@ smtp_local_exists(const char *root, const char *addr)
 	r = account_lookup(root, addr, &a);
 	if (r != 0)
 		return r;
-	r = inject_alias(root, addr, &b);
+	r = conf_alias(root, addr, &b);
 	buf_free(&b);
 	return r < 0 ? -1 : r > 0;
 }
@@ -43,7 +43,7 @@ resolves_to(const char *root, const char *user, const char *addr,
 		return 1;
 	if (depth >= INJECT_ALIAS_DEPTH)
 		return 0;
-	n = inject_alias(root, addr, &b);
+	n = conf_alias(root, addr, &b);
 	r = n < 0 ? -1 : 0;
 	for (off = 0; n > 0 && off < b.len && r == 0;
 	    off += strlen(b.s + off) + 1)

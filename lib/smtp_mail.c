@@ -178,18 +178,6 @@ rcpt_address(struct smtp *s, char *p, char *out, size_t size, int *end)
 	return 0;
 }
 
-static int
-already(const struct qenv *e, const char *addr)
-{
-	size_t i;
-
-	for (i = 0; i < e->nrcpt; i++)
-		if (str_case_eq(e->rcpt[i].addr, strlen(e->rcpt[i].addr), addr,
-		    strlen(addr)))
-			return 1;
-	return 0;
-}
-
 /* 0 accepted, else the reply was written and *end tells. */
 static int
 rcpt_allowed(struct smtp *s, const char *rcpt, int *end)
@@ -232,7 +220,7 @@ smtp_cmd_rcpt(struct smtp *s, char *arg)
 		return smtp_reply(s, "452 4.5.3 too many recipients"), 0;
 	if (rcpt_allowed(s, rcpt, &end) < 0)
 		return end;
-	if (!already(&s->env, rcpt) && qenv_add_rcpt(&s->env, rcpt) < 0)
+	if (!qenv_has_rcpt(&s->env, rcpt) && qenv_add_rcpt(&s->env, rcpt) < 0)
 		return smtp_reply(s, "452 4.3.1 out of memory"), 0;
 	smtp_reply(s, "250 2.1.5 recipient ok");
 	return 0;

@@ -9,10 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "io.h"
 #include "safefile.h"
 #include "str.h"
-#include "account.h"
 #include "users_edit.h"
 
 #define EXTRA_FIELD 7

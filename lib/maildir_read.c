@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fnv.h"
 #include "mailbox_read.h"
 #include "safefile.h"
 #include "str.h"
@@ -90,16 +91,6 @@ uid_ok(const char *s, size_t n)
 	return 1;
 }
 
-static uint64_t
-fnv1a(uint64_t h, const char *p, size_t n)
-{
-	while (n-- > 0) {
-		h ^= (unsigned char)*p++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static int
 add_file(struct mbx *m, int curfd, const char *name)
 {
@@ -125,7 +116,7 @@ add_file(struct mbx *m, int curfd, const char *name)
 	if (uid_ok(name, base))
 		return mbx_add_name(m, name, base, &msg->uid);
 	(void)str_fmt(hex, sizeof hex, "%016llx", (unsigned long long)
-	    fnv1a(0xcbf29ce484222325ULL, name, base));
+	    fnv1a(FNV1A_INIT, name, base));
 	return mbx_add_name(m, hex, 16, &msg->uid);
 }
 

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fnv.h"
 #include "mailbox_read.h"
 #include "str.h"
 
@@ -33,16 +34,6 @@ struct scan {
 	size_t uidl_len;
 	char uidl[MBX_UID_MAX + 1];
 };
-
-static uint64_t
-fnv1a(uint64_t h, const char *p, size_t n)
-{
-	while (n-- > 0) {
-		h ^= (unsigned char)*p++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static int
 is_digit(char c)
@@ -145,7 +136,7 @@ begin_message(struct scan *s, size_t c, size_t next)
 	s->have_cur = 1;
 	s->uid_done = 0;
 	s->uidl_len = 0;
-	s->hash = fnv1a(0xcbf29ce484222325ULL, s->buf + c, next - c);
+	s->hash = fnv1a(FNV1A_INIT, s->buf + c, next - c);
 	s->state = S_HEADER;
 	return 0;
 }

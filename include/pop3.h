@@ -20,7 +20,6 @@
 
 #include "io.h"
 
-#define POP3_MAX_FAILURES	3
 #define POP3_MAX_ERRORS		10
 #define POP3_CMD_MAX		255	/* octets with CRLF (RFC 2449) */
 #define POP3_AUTH_LINE_MAX	1024

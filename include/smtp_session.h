@@ -26,6 +26,7 @@ struct smtp {
 	int authed;
 	char user[ADDR_MAX + 1];
 	unsigned errors;
+	unsigned auth_failures;
 	/* the transaction */
 	int mail;
 	int utf8;

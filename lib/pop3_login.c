@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "account.h"
+#include "authfail.h"
 #include "line.h"
 #include "log.h"
 #include "pop3_session.h"
@@ -78,17 +79,6 @@ pop3_cmd_stls(struct pop3 *p, char *arg)
 }
 
 static void
-pause_ms(unsigned ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static void
 log_login(struct pop3 *p, const char *method, const char *result,
     const char *why)
 {
@@ -112,9 +102,8 @@ static int
 failed(struct pop3 *p, const char *method, const char *reply)
 {
 	log_login(p, method, "fail", NULL);
-	pause_ms(p->c->auth_pause_ms);
 	p->have_user = 0;
-	if (++p->failures >= POP3_MAX_FAILURES) {
+	if (authfail_pause(&p->failures, p->c->auth_pause_ms)) {
 		pop3_reply(p, "-ERR [AUTH] %s; too many failures, goodbye",
 		    reply);
 		p->end = "auth-failures";

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "account.h"
+#include "authfail.h"
 #include "base64.h"
 #include "line.h"
 #include "log.h"
@@ -38,15 +39,6 @@ read_response(struct smtp *s, const char *prompt, char *buf, size_t size,
 	return ln.len == 1 && buf[0] == '*';
 }
 
-static void
-pause_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (ms > 0 && nanosleep(&ts, &ts) < 0)
-		;
-}
-
 static int
 check(struct smtp *s, const char *user, const char *password)
 {
@@ -63,7 +55,14 @@ check(struct smtp *s, const char *user, const char *password)
 	log_end(&r);
 	mem_wipe(a.password, sizeof a.password);
 	if (!ok) {
-		pause_ms(s->c->auth_pause_ms);
+		if (authfail_pause(&s->auth_failures, s->c->auth_pause_ms)) {
+			smtp_reply(s, "535 5.7.8 authentication credentials "
+			    "invalid");
+			smtp_reply(s, "421 4.7.0 %s too many authentication "
+			    "failures, closing connection", s->c->me);
+			s->end = "auth-failures";
+			return 1;
+		}
 		return smtp_bad(s, "535 5.7.8 authentication credentials "
 		    "invalid");
 	}

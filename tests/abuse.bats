@@ -107,3 +107,28 @@ PY
 	echo "$output" | tr -d '\r' | grep -q '^221 2.0.0'
 	[ "$(queued)" -eq 1 ]
 }
+
+@test "abuse: AUTH brute force: the pause grows with each failure and the third ends the session" {
+	echo 200 >"$ROOT/etc/authpause"
+	bad=$(printf '\0bob@example.test\0guess' | base64)
+	start=$(date +%s%N)
+	run raw_session "b'EHLO x\r\n' + b''.join(b'AUTH PLAIN $bad\r\n' for i in range(6)) + b'QUIT\r\n'"
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$(echo "$output" | tr -d '\r' | grep -c '^535 5.7.8')" -eq 3 ]
+	echo "$output" | tr -d '\r' | grep -q '^421 4.7.0 .*too many authentication failures'
+	# QUIT was never answered: the session had ended
+	! echo "$output" | tr -d '\r' | grep -q '^221'
+	# 200 + 400 + 600 ms of pauses
+	[ "$ms" -ge 1150 ]
+}
+
+@test "abuse: POP3 password guessing ends the session after three failures" {
+	echo 100 >"$ROOT/etc/authpause"
+	PPORT=$(free_port)
+	start_bg pop3d tcpserver -q -H -R -l 0 127.0.0.1 "$PPORT" env MAILKIT_ROOT="$ROOT" "$MAILKIT_BIN/mail-pop3"
+	wait_port "$PPORT"
+	PORT=$PPORT run raw_session "b''.join(b'USER bob@example.test\r\nPASS guess%d\r\n' % i for i in range(5)) + b'QUIT\r\n'"
+	[ "$(echo "$output" | tr -d '\r' | grep -c '^-ERR \[AUTH\]')" -eq 3 ]
+	echo "$output" | tr -d '\r' | grep -q 'too many failures'
+	! echo "$output" | tr -d '\r' | grep -q '^+OK.*signing off\|^+OK bye'
+}

@@ -31,6 +31,7 @@ struct io_transport {
 struct io {
 	int fd_in, fd_out;
 	int timeout_ms;			/* per read/write wait; <= 0: none */
+	long long deadline_ms;		/* CLOCK_MONOTONIC ms; 0: none */
 	enum io_err err;
 	const struct io_transport *tr;	/* NULL: plain read()/write() */
 	size_t in_pos, in_len, out_len;
@@ -40,6 +41,11 @@ struct io {
 
 void io_init(struct io *io, int fd_in, int fd_out, int timeout_ms);
 void io_set_transport(struct io *io, const struct io_transport *tr);
+
+/* Reads must be done by ms milliseconds from now (ms <= 0: no deadline).
+ * line_read() sets one per line, so a client that trickles a byte at a
+ * time cannot stretch one line past the timeout. */
+void io_set_deadline(struct io *io, int ms);
 
 /* Fill the input buffer when empty.  1 bytes available, 0 EOF, -1 error. */
 int io_fill(struct io *io);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -12,6 +13,7 @@ io_init(struct io *io, int fd_in, int fd_out, int timeout_ms)
 	io->fd_in = fd_in;
 	io->fd_out = fd_out;
 	io->timeout_ms = timeout_ms;
+	io->deadline_ms = 0;
 	io->err = IO_OK;
 	io->tr = NULL;
 	io->in_pos = io->in_len = io->out_len = 0;
@@ -50,9 +52,42 @@ raw_read(struct io *io, void *p, size_t n)
 	return r;
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+io_set_deadline(struct io *io, int ms)
+{
+	io->deadline_ms = ms > 0 ? now_ms() + ms : 0;
+}
+
+/* How long the next read may wait: the timeout, cut short by the deadline.
+ * -1 when the deadline has passed. */
+static int
+read_wait(const struct io *io)
+{
+	long long left;
+
+	if (io->deadline_ms == 0)
+		return io->timeout_ms;
+	left = io->deadline_ms - now_ms();
+	if (left <= 0)
+		return -1;
+	return io->timeout_ms > 0 && io->timeout_ms < left ? io->timeout_ms
+	    : (int)left;
+}
+
 int
 io_fill(struct io *io)
 {
+	int wait;
+
 	ssize_t r;
 	int w;
 
@@ -63,7 +98,8 @@ io_fill(struct io *io)
 	io->in_pos = io->in_len = 0;
 	for (;;) {
 		if (!(io->tr && io->tr->pending(io->tr->ctx) > 0)) {
-			w = io_wait(io->fd_in, POLLIN, io->timeout_ms);
+			wait = read_wait(io);
+			w = wait < 0 ? 0 : io_wait(io->fd_in, POLLIN, wait);
 			if (w <= 0) {
 				io->err = w == 0 ? IO_TIMEOUT : IO_ERROR;
 				return -1;

@@ -38,8 +38,22 @@ keep(struct line *ln, char *buf, size_t size, const char *p, size_t n)
 	ln->len += n;
 }
 
+static int line_read_1(struct io *, char *, size_t, struct line *);
+
 int
 line_read(struct io *io, char *buf, size_t size, struct line *ln)
+{
+	int r;
+
+	if (io->timeout_ms > 0)
+		io_set_deadline(io, io->timeout_ms);
+	r = line_read_1(io, buf, size, ln);
+	io_set_deadline(io, 0);
+	return r;
+}
+
+static int
+line_read_1(struct io *io, char *buf, size_t size, struct line *ln)
 {
 	int pending_cr = 0, cr_last, r;
 	const char *p, *lf;

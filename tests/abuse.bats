@@ -132,3 +132,38 @@ PY
 	echo "$output" | tr -d '\r' | grep -q 'too many failures'
 	! echo "$output" | tr -d '\r' | grep -q '^+OK.*signing off\|^+OK bye'
 }
+
+@test "abuse: slowloris: a client trickling one byte at a time is cut off at the timeout" {
+	echo 2 >"$ROOT/etc/timeout"
+	echo 2 >"$ROOT/etc/pop3timeout"
+	PPORT=$(free_port)
+	start_bg pop3d tcpserver -q -H -R -l 0 127.0.0.1 "$PPORT" env MAILKIT_ROOT="$ROOT" "$MAILKIT_BIN/mail-pop3"
+	wait_port "$PPORT"
+	for p in "$PORT" "$PPORT"; do
+		run python3 - "$p" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.recv(512)
+t0 = time.time()
+line = b"EHLO " + b"x" * 30 + b"\r\n"     # 37 bytes, 0.4 s apart: 14.8 s
+closed = None
+for b in line:
+    try:
+        s.sendall(bytes([b]))
+    except OSError:
+        closed = time.time() - t0
+        break
+    s.settimeout(0.4)
+    try:
+        data = s.recv(512)
+        if data == b"" or data.startswith((b"421", b"-ERR")):
+            closed = time.time() - t0
+            break
+    except socket.timeout:
+        pass
+print("closed after %.1f s" % closed if closed is not None else "never closed")
+PY
+		echo "port $p: $output" >&3
+		assert_output --regexp '^closed after [2-4]\.[0-9] s$'
+	done
+}

@@ -1,5 +1,7 @@
 /* Unit tests: line reader, fed whole and trickled one byte at a time. */
 #include <fcntl.h>
+#include <signal.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -155,9 +157,49 @@ t_cr_at_chunk_end(void)
 	done();
 }
 
+/* A peer that sends a byte every 150 ms never finishes a line: with a
+ * 400 ms timeout the read must give up after about 400 ms, not go on
+ * for as long as bytes keep coming. */
+static void
+t_trickle_hits_the_deadline(void)
+{
+	struct timespec a, b;
+	char buf[64];
+	struct line ln;
+	long ms;
+	pid_t pid;
+	int i;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		for (i = 0; i < 20; i++) {
+			if (write(fds[1], "x", 1) < 0)
+				_exit(0);
+			usleep(150000);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	io_init(&io, fds[0], -1, 400);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	CHECK(line_read(&io, buf, sizeof buf, &ln) == -1);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+	CHECK(io.err == IO_TIMEOUT);
+	CHECK(ms >= 350 && ms < 1500);
+	close(fds[0]);
+	kill(pid, SIGKILL);
+	while (wait(NULL) > 0)
+		;
+}
+
 int
 main(void)
 {
+	RUN(t_trickle_hits_the_deadline);
 	RUN(t_cr_at_chunk_end);
 	RUN(t_whole);
 	RUN(t_trickled);

@@ -11,6 +11,7 @@
  *	ROOT/etc/pop3-plaintext   exists: USER/PASS/AUTH allowed without TLS
  *	ROOT/etc/authpause        pause after a failed login, ms (2000)
  *	ROOT/etc/pop3timeout      idle timeout, seconds (600)
+ *	ROOT/etc/pop3maxsessions  sessions at once, -ERR beyond (0: no limit)
  * Plaintext logins are allowed without TLS also when the client is on
  * loopback (TCPREMOTEIP 127.0.0.0/8 or ::1, or the peer of fd 0 when
  * TCPREMOTEIP is unset) or when fd 0 is not a socket.
@@ -31,6 +32,7 @@ struct pop3_conf {
 	int plaintext_ok;		/* loopback, local or configured */
 	unsigned auth_pause_ms;
 	int timeout_ms;
+	unsigned max_sessions;		/* 0: no limit */
 	char remote_ip[64];
 };
 

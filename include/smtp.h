@@ -12,6 +12,7 @@
  *	ROOT/etc/maxsize     largest message in bytes (35882577)
  *	ROOT/etc/maxrcpt     recipients per message (100)
  *	ROOT/etc/maxerrors   bad commands before disconnect (10)
+ *	ROOT/etc/maxsessions sessions at once, 421 beyond (0: no limit)
  *	ROOT/etc/timeout     idle timeout in seconds (300)
  *	ROOT/etc/authpause   pause after a failed AUTH in ms (2000)
  *	ROOT/etc/filtertimeout  content filter time limit in seconds (120)
@@ -45,6 +46,7 @@ struct smtp_conf {
 	uint64_t max_size;
 	unsigned max_rcpt;
 	unsigned max_errors;
+	unsigned max_sessions;		/* 0: no limit */
 	unsigned auth_pause_ms;
 	int timeout_ms;
 	int filter_timeout_ms;

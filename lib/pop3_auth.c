@@ -26,7 +26,7 @@ pop3_is_loopback(const char *ip)
 int
 pop3_conf_load(struct pop3_conf *c, const char *root)
 {
-	unsigned long long pause, timeout;
+	unsigned long long pause, timeout, sessions;
 	enum peer_kind kind;
 	char path[PATH_MAX];
 
@@ -34,10 +34,12 @@ pop3_conf_load(struct pop3_conf *c, const char *root)
 	c->root = root;
 	if (conf_number(root, "etc/authpause", 2000, &pause) < 0 ||
 	    conf_number(root, "etc/pop3timeout", 600, &timeout) < 0 ||
+	    conf_number(root, "etc/pop3maxsessions", 0, &sessions) < 0 ||
 	    conf_path(path, sizeof path, root, "etc/pop3-plaintext") < 0)
 		return -1;
 	c->auth_pause_ms = pause > 60000 ? 60000 : (unsigned)pause;
 	c->timeout_ms = timeout > 86400 ? 86400000 : (int)timeout * 1000;
+	c->max_sessions = sessions > 100000 ? 100000 : (unsigned)sessions;
 	c->plaintext_ok = access(path, F_OK) == 0;
 	kind = peer_find(c->remote_ip, sizeof c->remote_ip);
 	if (kind == PEER_LOCAL ||

@@ -3,12 +3,14 @@
 #include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "line.h"
 #include "log.h"
 #include "pop3_session.h"
+#include "slots.h"
 #include "sasl.h"
 #include "str.h"
 #include "tls.h"
@@ -168,6 +170,14 @@ pop3_session(struct io *io, const struct pop3_conf *c)
 	p.mbx.dirfd = p.mbx.fd = p.mbx.lockfd = p.mbx.msgfd = -1;
 	if (c->implicit_tls && start_implicit_tls(&p) < 0)
 		return 69;
+	/* the slot stays held until this process exits */
+	if (c->max_sessions > 0 && slot_take(c->root, "pop3",
+	    c->max_sessions) < 0 && errno == EBUSY) {
+		pop3_reply(&p, "-ERR [SYS/TEMP] too many connections, try "
+		    "again later");
+		io_flush(io);
+		return 75;
+	}
 	pop3_reply(&p, "+OK mailkit POP3 server ready");
 	io_flush(io);
 	while (!one_command(&p))

@@ -23,7 +23,7 @@ cap_u(unsigned long long v, unsigned long long max)
 int
 smtp_conf_load(struct smtp_conf *c, const char *root)
 {
-	unsigned long long size, rcpt, errs, timeout, pause, ftime;
+	unsigned long long size, rcpt, errs, sessions, timeout, pause, ftime;
 	const char *host = getenv("TCPREMOTEHOST");
 	enum peer_kind kind;
 
@@ -33,6 +33,7 @@ smtp_conf_load(struct smtp_conf *c, const char *root)
 	    conf_number(root, "etc/maxsize", 35882577, &size) < 0 ||
 	    conf_number(root, "etc/maxrcpt", 100, &rcpt) < 0 ||
 	    conf_number(root, "etc/maxerrors", 10, &errs) < 0 ||
+	    conf_number(root, "etc/maxsessions", 0, &sessions) < 0 ||
 	    conf_number(root, "etc/timeout", 300, &timeout) < 0 ||
 	    conf_number(root, "etc/authpause", 2000, &pause) < 0 ||
 	    conf_number(root, "etc/filtertimeout", 120, &ftime) < 0)
@@ -40,6 +41,7 @@ smtp_conf_load(struct smtp_conf *c, const char *root)
 	c->max_size = size;
 	c->max_rcpt = cap_u(rcpt ? rcpt : 1, 100000);
 	c->max_errors = cap_u(errs ? errs : 1, 1000);
+	c->max_sessions = cap_u(sessions, 100000);
 	c->timeout_ms = (int)cap_u(timeout ? timeout : 1, 86400) * 1000;
 	c->auth_pause_ms = cap_u(pause, 60000);
 	c->filter_timeout_ms = (int)cap_u(ftime ? ftime : 1, 3600) * 1000;

@@ -1,11 +1,13 @@
 /* smtp_session: the SMTP command loop; see include/smtp.h. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "line.h"
 #include "log.h"
 #include "sasl.h"
+#include "slots.h"
 #include "smtp_session.h"
 #include "str.h"
 #include "tls.h"
@@ -214,6 +216,16 @@ smtp_session(struct io *io, const struct smtp_conf *c)
 	log_event(&s, "connect");
 	if (c->implicit_tls && start_implicit_tls(&s) < 0)
 		return 69;
+	/* the slot stays held until this process exits */
+	if (c->max_sessions > 0 && slot_take(c->root, "smtp",
+	    c->max_sessions) < 0 && errno == EBUSY) {
+		smtp_reply(&s, "421 4.7.0 %s too many connections, try again "
+		    "later", c->me);
+		io_flush(io);
+		s.end = "too-many-sessions";
+		log_event(&s, "disconnect");
+		return 75;
+	}
 	smtp_reply(&s, "220 %s ESMTP mailkit", c->me);
 	io_flush(io);
 	while (!one_command(&s))

@@ -167,3 +167,46 @@ PY
 		assert_output --regexp '^closed after [2-4]\.[0-9] s$'
 	done
 }
+
+# Open N connections at once, hold them, and count the greetings.
+parallel_greetings() {	# PORT N
+	python3 - "$1" "$2" <<'PY'
+import socket, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+socks, out = [], {}
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), 10)
+    s.settimeout(10)
+    socks.append(s)
+for s in socks:
+    g = s.recv(512).decode(errors="replace")
+    key = g[:4].strip()
+    out[key] = out.get(key, 0) + 1
+time.sleep(0.2)
+for s in socks:
+    s.close()
+print(" ".join("%s=%d" % kv for kv in sorted(out.items())))
+PY
+}
+
+@test "abuse: 100 parallel SMTP sessions: the limit gets a clear 421, the rest are served" {
+	stop_all
+	echo 20 >"$ROOT/etc/maxsessions"
+	start_bg smtpd tcpserver -q -H -R -l 0 -c 200 127.0.0.1 "$PORT" env MAILKIT_ROOT="$ROOT" "$MAILKIT_BIN/mail-submit" -bs
+	wait_port "$PORT"
+	run parallel_greetings "$PORT" 100
+	assert_output '220=20 421=80'
+	# slots are free again once those sessions are gone
+	sleep 0.5
+	run parallel_greetings "$PORT" 10
+	assert_output '220=10'
+}
+
+@test "abuse: POP3 sessions beyond etc/pop3maxsessions get -ERR [SYS/TEMP]" {
+	echo 5 >"$ROOT/etc/pop3maxsessions"
+	PPORT=$(free_port)
+	start_bg pop3d tcpserver -q -H -R -l 0 -c 100 127.0.0.1 "$PPORT" env MAILKIT_ROOT="$ROOT" "$MAILKIT_BIN/mail-pop3"
+	wait_port "$PPORT"
+	run parallel_greetings "$PPORT" 20
+	assert_output '+OK=5 -ERR=15'
+}

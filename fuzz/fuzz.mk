@@ -30,6 +30,7 @@ FUZZ_TARGETS  ?= $(FUZZ_ALL)
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_O)/bin/%)
 
 .PHONY: fuzz fuzz-short fuzz-build
+.PRECIOUS: $(FUZZ_O)/fuzz/%.o
 
 fuzz-build: $(FUZZ_BINS)
 

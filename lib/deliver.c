@@ -192,8 +192,7 @@ to_alias(const struct deliver_opts *o, const struct msgsrc *m,
 	set(res, 0, "2.0.0 delivered", NULL);
 	for (i = 0; i < n; i++, t += strlen(t) + 1) {
 		resolve(o, m, t, depth + 1, &one);
-		if (deliver_worst(res->code, one.code) != res->code ||
-		    (res->code == 0 && one.code != 0))
+		if (deliver_worst(res->code, one.code) != res->code)
 			*res = one;
 	}
 }

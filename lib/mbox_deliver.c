@@ -49,7 +49,7 @@ static int
 open_locked(const char *path, int lock_timeout, struct mboxlock *lk)
 {
 	struct stat a, b;
-	int fd, tries, saved;
+	int fd, tries, same, saved;
 
 	for (tries = 0; tries < 10; tries++) {
 		fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
@@ -61,18 +61,14 @@ open_locked(const char *path, int lock_timeout, struct mboxlock *lk)
 			errno = saved;
 			return -1;
 		}
-		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
-		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-			if (S_ISREG(a.st_mode))
-				return fd;
-			errno = EINVAL;
-			tries = -1;
-		}
-		saved = errno;
+		same = fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+		if (same && S_ISREG(a.st_mode))
+			return fd;
 		mboxlock_release(lk);
 		close(fd);
-		if (tries < 0)
-			return errno = saved, -1;
+		if (same)
+			return errno = EINVAL, -1;	/* not a regular file */
 	}
 	return errno = EAGAIN, -1;
 }

@@ -20,25 +20,36 @@ teardown() {
 	stop_all
 }
 
-# The uid of the program's session process that serves our connection.
+# The uid of the session process that serves our held connection. The
+# process is found by the TCPREMOTEPORT tcpserver gave it, so neither the
+# probe connection of wait_port nor a session still starting is measured.
 session_uid() {
-	local prog=$1 pid
-	for i in $(seq 1 50); do
-		pid=$(pgrep -f "^$MAILKIT_BIN/$prog -r $ROOT" | head -1)
-		[ -n "$pid" ] && break
+	local prog=$1 port pid
+	for i in $(seq 1 100); do
+		port=$(cat "$BATS_TEST_TMPDIR/hold.port" 2>/dev/null)
+		[ -n "$port" ] && break
 		sleep 0.1
 	done
-	[ -n "$pid" ] || return 1
-	awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status"
+	[ -n "$port" ] || return 1
+	for pid in $(pgrep -f "^$MAILKIT_BIN/$prog -r $ROOT"); do
+		tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
+		    grep -qx "TCPREMOTEPORT=$port" || continue
+		awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status"
+		return
+	done
+	return 1
 }
 
-hold_session() {	# connect and keep the session open for 3 s
+hold_session() {	# connect, read the greeting, keep the session open for 3 s
 	python3 -c '
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
 s.recv(512)
+with open(sys.argv[2] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
 time.sleep(3)
-' "$PORT" &
+' "$PORT" "$BATS_TEST_TMPDIR/hold.port" &
 	HOLD=$!
 }
 

@@ -21,7 +21,8 @@ CFLAGS   ?=
 CFLAGS_ALL = -std=c11 -Wall -Wextra -Werror $(OPTFLAGS) $(SAN) -g \
              -D_GNU_SOURCE -Iinclude -MMD -MP $(CFLAGS)
 LDFLAGS  ?=
-LDLIBS   = -Wl,--as-needed -lssl -lcrypto -lresolv -lcrypt $(EXTRA_LIBS)
+# No -lssl -lcrypto: lib/ossl.c loads libssl when TLS is first used.
+LDLIBS   = -Wl,--as-needed -lresolv -lcrypt $(EXTRA_LIBS)
 # Libraries that only some modules need are listed in scripts/libs so that
 # adding one touches no shared rule.
 EXTRA_LIBS := $(shell cat scripts/libs 2>/dev/null)

@@ -6,11 +6,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include "conf.h"
+#include "ossl.h"
 #include "str.h"
 #include "tls.h"
 
@@ -24,23 +21,23 @@ struct tls {
 static void
 say(char *err, size_t errsize, const char *what)
 {
-	unsigned long e = ERR_get_error();
+	unsigned long e = ossl.ERR_get_error();
 	char detail[256];
 
 	if (e != 0) {
-		ERR_error_string_n(e, detail, sizeof detail);
+		ossl.ERR_error_string_n(e, detail, sizeof detail);
 		(void)str_fmt(err, errsize, "%s: %s", what, detail);
 	} else {
 		(void)str_fmt(err, errsize, "%s", what);
 	}
-	ERR_clear_error();
+	ossl.ERR_clear_error();
 }
 
 /* Map an SSL result to the io transport convention. */
 static ssize_t
 ssl_result(SSL *ssl, int r)
 {
-	switch (SSL_get_error(ssl, r)) {
+	switch (ossl.SSL_get_error(ssl, r)) {
 	case SSL_ERROR_NONE:
 		return r;
 	case SSL_ERROR_ZERO_RETURN:
@@ -50,7 +47,7 @@ ssl_result(SSL *ssl, int r)
 		errno = EAGAIN;
 		return -1;
 	default:
-		ERR_clear_error();
+		ossl.ERR_clear_error();
 		if (errno == 0)
 			errno = EPROTO;
 		return -1;
@@ -66,7 +63,7 @@ tr_read(void *ctx, void *p, size_t n)
 	if (n > INT_MAX)
 		n = INT_MAX;
 	errno = 0;
-	r = SSL_read(t->ssl, p, (int)n);
+	r = ossl.SSL_read(t->ssl, p, (int)n);
 	return r > 0 ? r : ssl_result(t->ssl, r);
 }
 
@@ -79,7 +76,7 @@ tr_write(void *ctx, const void *p, size_t n)
 	if (n > INT_MAX)
 		n = INT_MAX;
 	errno = 0;
-	r = SSL_write(t->ssl, p, (int)n);
+	r = ossl.SSL_write(t->ssl, p, (int)n);
 	return r > 0 ? r : ssl_result(t->ssl, r);
 }
 
@@ -87,7 +84,7 @@ static size_t
 tr_pending(void *ctx)
 {
 	struct tls *t = ctx;
-	int n = SSL_pending(t->ssl);
+	int n = ossl.SSL_pending(t->ssl);
 
 	return n > 0 ? (size_t)n : 0;
 }
@@ -116,11 +113,11 @@ tls_new(struct io *io, SSL_CTX *ctx)
 		return NULL;
 	t->ctx = ctx;
 	t->io = io;
-	t->ssl = SSL_new(ctx);
-	if (t->ssl == NULL || SSL_set_rfd(t->ssl, io->fd_in) != 1 ||
-	    SSL_set_wfd(t->ssl, io->fd_out) != 1) {
+	t->ssl = ossl.SSL_new(ctx);
+	if (t->ssl == NULL || ossl.SSL_set_rfd(t->ssl, io->fd_in) != 1 ||
+	    ossl.SSL_set_wfd(t->ssl, io->fd_out) != 1) {
 		if (t->ssl)
-			SSL_free(t->ssl);
+			ossl.SSL_free(t->ssl);
 		free(t);
 		return NULL;
 	}
@@ -135,8 +132,8 @@ tls_new(struct io *io, SSL_CTX *ctx)
 static void
 tls_free(struct tls *t)
 {
-	SSL_free(t->ssl);
-	SSL_CTX_free(t->ctx);
+	ossl.SSL_free(t->ssl);
+	ossl.SSL_CTX_free(t->ctx);
 	free(t);
 }
 
@@ -176,17 +173,19 @@ server_ctx(const char *root, char *err, size_t errsize)
 		(void)str_copy(err, errsize, "TLS path too long");
 		return NULL;
 	}
-	ctx = SSL_CTX_new(TLS_server_method());
+	ctx = ossl.SSL_CTX_new(ossl.TLS_server_method());
 	if (ctx == NULL ||
-	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1) {
+	    ossl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION,
+	    TLS1_2_VERSION, NULL) != 1 ||
+	    ossl.SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
+	    ossl.SSL_CTX_use_PrivateKey_file(ctx, key,
+	    SSL_FILETYPE_PEM) != 1 ||
+	    ossl.SSL_CTX_check_private_key(ctx) != 1) {
 		say(err, errsize, "cannot load etc/tls/cert.pem and key.pem");
-		SSL_CTX_free(ctx);
+		ossl.SSL_CTX_free(ctx);
 		return NULL;
 	}
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
+	ossl.SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
 	    SSL_OP_NO_RENEGOTIATION);
 	return ctx;
 }
@@ -201,16 +200,18 @@ tls_server_start(struct io *io, const char *root, char *err, size_t errsize)
 		(void)str_copy(err, errsize, "write failed before TLS");
 		return NULL;
 	}
+	if (ossl_load(err, errsize) < 0)
+		return NULL;
 	ctx = server_ctx(root, err, errsize);
 	if (ctx == NULL)
 		return NULL;
 	t = tls_new(io, ctx);
 	if (t == NULL) {
-		SSL_CTX_free(ctx);
+		ossl.SSL_CTX_free(ctx);
 		say(err, errsize, "cannot set up TLS");
 		return NULL;
 	}
-	return attach(t, SSL_accept(t->ssl), err, errsize);
+	return attach(t, ossl.SSL_accept(t->ssl), err, errsize);
 }
 
 struct tls *
@@ -224,41 +225,45 @@ tls_client_start(struct io *io, const char *sni, int verify, char *err,
 		(void)str_copy(err, errsize, "write failed before TLS");
 		return NULL;
 	}
-	ctx = SSL_CTX_new(TLS_client_method());
+	if (ossl_load(err, errsize) < 0)
+		return NULL;
+	ctx = ossl.SSL_CTX_new(ossl.TLS_client_method());
 	if (ctx == NULL ||
-	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-	    (verify && SSL_CTX_set_default_verify_paths(ctx) != 1)) {
+	    ossl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION,
+	    TLS1_2_VERSION, NULL) != 1 ||
+	    (verify && ossl.SSL_CTX_set_default_verify_paths(ctx) != 1)) {
 		say(err, errsize, "cannot set up TLS");
-		SSL_CTX_free(ctx);
+		ossl.SSL_CTX_free(ctx);
 		return NULL;
 	}
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	SSL_CTX_set_verify(ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
-	    NULL);
+	ossl.SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	ossl.SSL_CTX_set_verify(ctx,
+	    verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
 	t = tls_new(io, ctx);
 	if (t == NULL) {
-		SSL_CTX_free(ctx);
+		ossl.SSL_CTX_free(ctx);
 		say(err, errsize, "cannot set up TLS");
 		return NULL;
 	}
 	if (sni != NULL && *sni != '\0') {
-		SSL_set_tlsext_host_name(t->ssl, sni);
+		(void)ossl.SSL_ctrl(t->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+		    TLSEXT_NAMETYPE_host_name, (void *)sni);
 		if (verify)
-			SSL_set1_host(t->ssl, sni);
+			ossl.SSL_set1_host(t->ssl, sni);
 	}
-	return attach(t, SSL_connect(t->ssl), err, errsize);
+	return attach(t, ossl.SSL_connect(t->ssl), err, errsize);
 }
 
 const char *
 tls_version(const struct tls *t)
 {
-	return SSL_get_version(t->ssl);
+	return ossl.SSL_get_version(t->ssl);
 }
 
 const char *
 tls_cipher(const struct tls *t)
 {
-	return SSL_get_cipher_name(t->ssl);
+	return ossl.SSL_CIPHER_get_name(ossl.SSL_get_current_cipher(t->ssl));
 }
 
 void
@@ -267,7 +272,7 @@ tls_end(struct tls *t)
 	if (t == NULL)
 		return;
 	(void)io_flush(t->io);
-	(void)SSL_shutdown(t->ssl);
+	(void)ossl.SSL_shutdown(t->ssl);
 	io_set_transport(t->io, NULL);
 	tls_free(t);
 }

@@ -1,42 +1,118 @@
 /* fuzz_smtp_cmd: mail-submit's SMTP server session (smtp.h) with the fuzz
  * input as what the client sends (commands, AUTH, pipelining, DATA with
  * dot-stuffing and its CRLF rules), fed in chunks of random size.  A
- * scratch ROOT (on /dev/shm when there is one, so the queue's fsyncs are
- * cheap) has the local domain example.test and the account
- * u@example.test with password "p"; the queue is emptied after each run.
+ * scratch ROOT (scratch.h: tmpfs when there is one, so the queue's fsyncs
+ * are cheap) has the local domain example.test and the account
+ * u@example.test with password "p".  After each run the queue is put
+ * back as queue_init() made it: every entry that was not there then is
+ * removed; the directories and the trigger FIFO of the empty queue stay
+ * (making and removing those 37 entries was most of a run, and walking
+ * the 37 directories after each run still half of it).  What to remove
+ * is what inotify saw appear in the queue's directories (a new directory
+ * is removed whole); every 1024 runs, and whenever inotify lost events,
+ * the whole tree is walked instead, and that walk must find nothing the
+ * events missed.
  *
  * Checked: every reply line is "NNN " or "NNN-" and CRLF-terminated;
  * exactly as many messages are in the queue as "250 ... queued as"
  * replies were given, and never more than DATA commands got a 354. */
 #define _XOPEN_SOURCE 700
+#include <errno.h>
 #include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include "feed.h"
 #include "queue.h"
+#include "scratch.h"
 #include "smtp.h"
 #include "str.h"
 
-static char root[96], qdir[128];
-static size_t queued_files;
+#define KEEP_MAX	256
+#define SCAN_EVERY	1024
 
-static void
-put(const char *path, const char *s)
+static const char *root;
+static char qdir[128];
+static size_t queued_files, found;
+
+/* The empty queue's entries, by inode: one that stays is never reused.
+ * Its directories by inotify watch descriptor. */
+static ino_t keep[KEEP_MAX];
+static size_t nkeep, kept_seen;
+static dev_t qdev;
+static char wdir[KEEP_MAX][160];
+static int nfd = -1;
+
+static int
+is_kept(ino_t ino)
 {
-	FILE *f = fopen(path, "w");
+	size_t lo = 0, hi = nkeep;
 
-	if (f == NULL || fputs(s, f) == EOF || fclose(f) != 0)
-		abort();
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (keep[mid] == ino)
+			return 1;
+		if (keep[mid] < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 static int
-rm_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
+record_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
 {
-	(void)st;
+	int wd;
+
 	(void)ftw;
+	FUZZ_CHECK(nkeep < KEEP_MAX);
+	qdev = st->st_dev;
+	keep[nkeep++] = st->st_ino;
+	if (type == FTW_D) {
+		wd = inotify_add_watch(nfd, p, IN_CREATE | IN_MOVED_TO |
+		    IN_ONLYDIR);
+		FUZZ_CHECK(wd >= 0 && wd < KEEP_MAX);
+		FUZZ_CHECK(str_copy(wdir[wd], sizeof wdir[wd], p) == 0);
+	}
+	return 0;
+}
+
+static int
+ino_cmp(const void *a, const void *b)
+{
+	ino_t x = *(const ino_t *)a, y = *(const ino_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* (Re)make the empty queue and remember what it holds. */
+static void
+make_queue(void)
+{
+	FUZZ_CHECK(queue_init(root) == 0);
+	if (nfd >= 0)
+		close(nfd);
+	nfd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	FUZZ_CHECK(nfd >= 0);
+	nkeep = 0;
+	FUZZ_CHECK(nftw(qdir, record_one, 16, FTW_PHYS) == 0);
+	qsort(keep, nkeep, sizeof keep[0], ino_cmp);
+}
+
+/* Count the envelopes (env/H/ID) and remove everything new. */
+static int
+clean_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (st->st_dev == qdev && is_kept(st->st_ino)) {
+		kept_seen++;
+		return 0;
+	}
+	found++;
 	if (type == FTW_F && strstr(p, "/env/") != NULL)
 		queued_files++;
 	(void)remove(p);
@@ -44,37 +120,90 @@ rm_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
 }
 
 static void
-cleanup(void)
+clean_path(const char *p)
 {
-	if (root[0])
-		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	struct stat st;
+
+	if (lstat(p, &st) < 0) {
+		FUZZ_CHECK(errno == ENOENT);
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		nftw(p, clean_one, 16, FTW_DEPTH | FTW_PHYS);
+	else
+		(void)clean_one(p, &st, S_ISREG(st.st_mode) ? FTW_F : FTW_NS,
+		    NULL);
+}
+
+/* Remove what the events name; 0 when events were lost. */
+static int
+clean_events(void)
+{
+	char ev[8192] __attribute__((aligned(__alignof__(struct
+	    inotify_event))));
+	char p[PATH_MAX];
+	ssize_t n, i;
+	const struct inotify_event *e;
+	int ok = 1;
+
+	while ((n = read(nfd, ev, sizeof ev)) > 0) {
+		for (i = 0; i < n; i += (ssize_t)sizeof *e + e->len) {
+			e = (const struct inotify_event *)(ev + i);
+			if (e->mask & IN_Q_OVERFLOW) {
+				ok = 0;
+				continue;
+			}
+			FUZZ_CHECK(e->wd >= 0 && e->wd < KEEP_MAX &&
+			    wdir[e->wd][0] != '\0' && e->len > 0);
+			FUZZ_CHECK(str_fmt(p, sizeof p, "%s/%s", wdir[e->wd],
+			    e->name) >= 0);
+			clean_path(p);
+		}
+	}
+	FUZZ_CHECK(n < 0 && errno == EAGAIN);
+	return ok;
+}
+
+/* Put the queue back as it was; count what was queued. */
+static void
+clean_queue(void)
+{
+	static unsigned long runs;
+	int ok;
+
+	queued_files = found = kept_seen = 0;
+	ok = clean_events();
+	if (ok && ++runs % SCAN_EVERY != 0)
+		return;
+	found = 0;
+	nftw(qdir, clean_one, 16, FTW_DEPTH | FTW_PHYS);
+	FUZZ_CHECK(!ok || found == 0);
+	if (kept_seen != nkeep)
+		make_queue();
+	else
+		(void)clean_events();	/* what this walk removed */
 }
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char path[256];
-	struct stat st;
 
 	(void)argc;
 	(void)argv;
-	str_copy(root, sizeof root, stat("/dev/shm", &st) == 0 &&
-	    S_ISDIR(st.st_mode) ? "/dev/shm/fuzz_smtp.XXXXXX" :
-	    "/tmp/fuzz_smtp.XXXXXX");
-	if (mkdtemp(root) == NULL)
-		abort();
-	atexit(cleanup);
+	root = scratch_root("fuzz_smtp");
 	str_fmt(path, sizeof path, "%s/etc", root);
 	mkdir(path, 0755);
 	str_fmt(path, sizeof path, "%s/etc/me", root);
-	put(path, "mx.example.test\n");
+	scratch_put(path, "mx.example.test\n");
 	str_fmt(path, sizeof path, "%s/etc/domains", root);
-	put(path, "example.test\n");
+	scratch_put(path, "example.test\n");
 	str_fmt(path, sizeof path, "%s/etc/users", root);
-	put(path, "u@example.test:{PLAIN}p::::::\n");
+	scratch_put(path, "u@example.test:{PLAIN}p::::::\n");
 	str_fmt(path, sizeof path, "%s/etc/aliases", root);
-	put(path, "info@example.test: u@example.test\n");
+	scratch_put(path, "info@example.test: u@example.test\n");
 	str_fmt(qdir, sizeof qdir, "%s/queue", root);
+	make_queue();
 	return 0;
 }
 
@@ -114,7 +243,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	FUZZ_CHECK(queue_init(root) == 0);
 	memset(&c, 0, sizeof c);
 	c.root = root;
 	str_copy(c.me, sizeof c.me, "mx.example.test");
@@ -134,8 +262,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)smtp_session(io, &c);
 	(void)io_flush(io);
 	check_replies(&f.out, &queued, &go);
-	queued_files = 0;
-	nftw(qdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	clean_queue();
 	FUZZ_CHECK(queued_files == queued);
 	FUZZ_CHECK(queued <= go);
 	feed_free(&f);

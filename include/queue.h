@@ -75,12 +75,16 @@ struct qenv {
 	struct qrcpt *rcpt;
 };
 
-/* A message being written by mail-submit. */
+/* A message being written by mail-submit.  Writes are gathered in wbuf
+ * (an SMTP DATA phase hands over one line at a time). */
+#define QNEW_BUF	16384
 struct qnew {
 	int fd;
 	char id[QID_MAX];
 	char tmp[PATH_MAX];
 	uint64_t size;
+	size_t wlen;
+	char wbuf[QNEW_BUF];
 };
 
 /* --- envelope in memory --- */
@@ -102,6 +106,9 @@ int queue_init(const char *root);
 int queue_new(const char *root, struct qnew *q);
 /* Append message bytes. 0 or -1 (EFBIG past the size limit max, 0 = none). */
 int queue_new_write(struct qnew *q, const void *p, size_t n, uint64_t max);
+/* Write out what queue_new_write gathered, so that tmp/ID holds every
+ * byte (before another process reads it). 0 or -1. */
+int queue_new_flush(struct qnew *q);
 /* fsync and queue it with this envelope (e->id is set from q->id). After
  * 0 the message is durably queued. -1: nothing was queued. */
 int queue_new_commit(const char *root, struct qnew *q, struct qenv *e);

@@ -79,7 +79,7 @@ run_filter(const char *root, struct qnew *q, int ms, char *why, size_t size)
 
 	if (!filter_configured(root))
 		return FILTER_NONE;
-	in = open(q->tmp, O_RDONLY | O_CLOEXEC);
+	in = queue_new_flush(q) < 0 ? -1 : open(q->tmp, O_RDONLY | O_CLOEXEC);
 	if (in < 0 || queue_new(root, &f) < 0) {
 		if (in >= 0)
 			close(in);

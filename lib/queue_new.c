@@ -60,6 +60,7 @@ queue_new(const char *root, struct qnew *q)
 
 	q->fd = -1;
 	q->size = 0;
+	q->wlen = 0;
 	for (salt = 0; salt < 16; salt++) {
 		if (make_id(q->id, sizeof q->id, salt) < 0 ||
 		    str_fmt(q->tmp, sizeof q->tmp, "%s/queue/tmp/%s", root,
@@ -83,10 +84,26 @@ queue_new_write(struct qnew *q, const void *p, size_t n, uint64_t max)
 	if (__builtin_add_overflow(q->size, (uint64_t)n, &size) ||
 	    (max && size > max))
 		return errno = EFBIG, -1;
-	if (fd_write_all(q->fd, p, n) < 0)
+	if (n > sizeof q->wbuf - q->wlen && queue_new_flush(q) < 0)
 		return -1;
+	if (n >= sizeof q->wbuf) {
+		if (fd_write_all(q->fd, p, n) < 0)
+			return -1;
+	} else {
+		memcpy(q->wbuf + q->wlen, p, n);
+		q->wlen += n;
+	}
 	q->size = size;
 	return 0;
+}
+
+int
+queue_new_flush(struct qnew *q)
+{
+	size_t n = q->wlen;
+
+	q->wlen = 0;
+	return n > 0 ? fd_write_all(q->fd, q->wbuf, n) : 0;
 }
 
 /* How a commit is made durable: ROOT/etc/queuesync says "fsync" (the
@@ -170,7 +187,7 @@ queue_new_commit(const char *root, struct qnew *q, struct qenv *e)
 	    queue_mess_path(root, q->id, mess, sizeof mess) < 0 ||
 	    queue_env_path(root, q->id, env, sizeof env) < 0)
 		return -1;
-	r = fs ? 0 : fsync(q->fd);
+	r = queue_new_flush(q) < 0 || (!fs && fsync(q->fd) < 0) ? -1 : 0;
 	if (close(q->fd) < 0)
 		r = -1;
 	q->fd = -1;

@@ -153,6 +153,55 @@ t_concurrent_first_use(void)
 	CHECK(bad == 0);
 }
 
+/* Small writes are gathered, a large one goes straight through, and the
+ * bytes reach tmp/ID in order at queue_new_flush() and in mess/ at commit. */
+static void
+t_write_gathers(void)
+{
+	char root[] = "/tmp/mkq.XXXXXX", p[4096];
+	static char big[QNEW_BUF + 100], want[QNEW_BUF * 2];
+	struct qnew q;
+	struct qenv e;
+	struct stat st;
+	size_t n = 0, i;
+	FILE *f;
+
+	memset(big, 'B', sizeof big);
+	CHECK(mkdtemp(root) != NULL);
+	CHECK(queue_init(root) == 0);
+	CHECK(queue_new(root, &q) == 0);
+	for (i = 0; i < 10; i++) {
+		CHECK(queue_new_write(&q, "line\r\n", 6, 0) == 0);
+		memcpy(want + n, "line\r\n", 6);
+		n += 6;
+	}
+	CHECK(stat(q.tmp, &st) == 0 && st.st_size == 0);
+	CHECK(queue_new_write(&q, big, sizeof big, 0) == 0);
+	memcpy(want + n, big, sizeof big);
+	n += sizeof big;
+	CHECK(queue_new_write(&q, "end\r\n", 5, 0) == 0);
+	memcpy(want + n, "end\r\n", 5);
+	n += 5;
+	CHECK(q.size == n);
+	CHECK(queue_new_flush(&q) == 0);
+	CHECK(stat(q.tmp, &st) == 0 && (size_t)st.st_size == n);
+	qenv_init(&e);
+	CHECK(qenv_add_rcpt(&e, "r@example.test") == 0);
+	CHECK(queue_new_commit(root, &q, &e) == 0);
+	CHECK(queue_mess_path(root, q.id, p, sizeof p) == 0);
+	f = fopen(p, "rb");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		static char got[sizeof want];
+		CHECK(fread(got, 1, sizeof got, f) == n);
+		CHECK(memcmp(got, want, n) == 0);
+		fclose(f);
+	}
+	qenv_free(&e);
+	snprintf(p, sizeof p, "rm -rf %s", root);
+	CHECK(system(p) == 0);
+}
+
 int
 main(void)
 {
@@ -160,5 +209,6 @@ main(void)
 	RUN(t_env_roundtrip);
 	RUN(t_env_rejects_garbage);
 	RUN(t_new_commit_lock_remove);
+	RUN(t_write_gathers);
 	return tap_done();
 }

@@ -7,6 +7,10 @@
 #                           (FUZZ_SECONDS still caps the time)
 #   make fuzz-build         only build build-fuzz/bin/fuzz_*
 #   make fuzz FUZZ_TARGETS="fuzz_addr fuzz_line"   a subset
+#   make fuzz FUZZ_TIMEOUT=1800   an input running longer (wall time) is a
+#                           timeout; 10 s by default.  Long runs on a
+#                           machine where the fuzzer may be stopped or
+#                           starved for a while need more.
 #
 # The library is compiled again with clang and the fuzzer instrumentation
 # into build-fuzz/ (never the normal build's objects).  A run fails on any
@@ -20,6 +24,7 @@ FUZZ_SECONDS  ?= 60
 FUZZ_SHORT_SECONDS ?= 25
 FUZZ_JOBS     ?= 1
 FUZZ_RUNS     ?= -1
+FUZZ_TIMEOUT  ?= 10
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS   = -std=c11 -Wall -Wextra -O1 -g $(FUZZ_SAN) \
@@ -36,7 +41,7 @@ fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
 	@fuzz/run -o $(FUZZ_O) -t $(FUZZ_SECONDS) -n $(FUZZ_RUNS) \
-	    -j $(FUZZ_JOBS) $(FUZZ_TARGETS)
+	    -T $(FUZZ_TIMEOUT) -j $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
 # Built with two jobs: from a clean clone the build is a third of the run.
 fuzz-short:

@@ -103,7 +103,8 @@ make_queue(void)
 	qsort(keep, nkeep, sizeof keep[0], ino_cmp);
 }
 
-/* Count the envelopes (env/H/ID) and remove everything new. */
+/* Count the envelopes (env/H/ID, not the messages env/H/ID.msg beside
+ * them) and remove everything new. */
 static int
 clean_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -113,7 +114,8 @@ clean_one(const char *p, const struct stat *st, int type, struct FTW *ftw)
 		return 0;
 	}
 	found++;
-	if (type == FTW_F && strstr(p, "/env/") != NULL)
+	if (type == FTW_F && strstr(p, "/env/") != NULL &&
+	    strstr(p, ".msg") == NULL)
 		queued_files++;
 	(void)remove(p);
 	return 0;

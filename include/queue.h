@@ -6,21 +6,23 @@
  *	queue/tmp/ID         message being received (not yet queued)
  *	queue/tmp/ID.env     its envelope being written
  *	queue/tmp/ID.env.PID an envelope being rewritten by a runner
- *	queue/mess/H/ID      message bytes, as received (CRLF from SMTP)
  *	queue/env/H/ID       envelope; its presence is what makes ID queued
+ *	queue/env/H/ID.msg   message bytes, as received (CRLF from SMTP)
  *	queue/trigger        FIFO: one byte written = "look at the queue"
  *
  * H is one hex digit derived from ID, so no directory grows without end.
- * A message is queued at the instant env/H/ID is renamed into place (after
- * the message was made durable in mess/H/ID); both directories are synced
- * before the writer reports success.  ROOT/etc/queuesync chooses how:
- * "fsync" (default) syncs each file and directory, "syncfs" calls
- * syncfs() on the spool's file system after each step, which lets
+ * Both files are written and synced in tmp/, then renamed in, message
+ * first, and env/H is synced once before the writer reports success:
+ * three syncs in all.  ROOT/etc/queuesync chooses how: "fsync" (default)
+ * syncs the two files and the directory, "syncfs" calls syncfs() on the
+ * spool's file system before and after the renames, which lets
  * concurrent writers share the flushes (best when the queue has a file
- * system of its own).  A message file without an envelope
- * is garbage from a crash (never acknowledged, or already delivered) and
- * is swept by queue_sweep().  Runners lock mess/H/ID with flock() so two
- * runners never work on one message; a lock dies with its process.
+ * system of its own).  A message file without an envelope is garbage from
+ * a crash (never acknowledged, or already delivered) and is swept by
+ * queue_sweep(); an envelope without its message can only be left by a
+ * crash before the acknowledgement, and a runner moves it to bad/.
+ * Runners lock env/H/ID.msg with flock() so two runners never work on one
+ * message; a lock dies with its process.
  *
  * The envelope is text, one record per line, fields separated by TAB; no
  * field may hold TAB, CR, LF or NUL (queue_env_save refuses them, so what

@@ -17,7 +17,7 @@
 int
 queue_init(const char *root)
 {
-	static const char *const dirs[] = { "tmp", "mess", "env", "bad" };
+	static const char *const dirs[] = { "tmp", "env", "bad" };
 	char p[PATH_MAX];
 	unsigned i, h;
 
@@ -27,9 +27,7 @@ queue_init(const char *root)
 			return -1;
 	}
 	for (h = 0; h < 16; h++) {
-		if (str_fmt(p, sizeof p, "%s/queue/mess/%x", root, h) < 0 ||
-		    (mkdir(p, 0750) < 0 && errno != EEXIST) ||
-		    str_fmt(p, sizeof p, "%s/queue/env/%x", root, h) < 0 ||
+		if (str_fmt(p, sizeof p, "%s/queue/env/%x", root, h) < 0 ||
 		    (mkdir(p, 0750) < 0 && errno != EEXIST))
 			return -1;
 	}
@@ -84,6 +82,8 @@ queue_new_write(struct qnew *q, const void *p, size_t n, uint64_t max)
 	if (__builtin_add_overflow(q->size, (uint64_t)n, &size) ||
 	    (max && size > max))
 		return errno = EFBIG, -1;
+	if (n == 0)		/* p may be NULL: an empty buffer's bytes */
+		return 0;
 	if (n > sizeof q->wbuf - q->wlen && queue_new_flush(q) < 0)
 		return -1;
 	if (n >= sizeof q->wbuf) {
@@ -172,10 +172,16 @@ rename_in(const char *root, const char *from, const char *to)
 	return rename(from, to);
 }
 
-/* The message is renamed into mess/ and made durable before the envelope
- * is renamed into env/: an envelope never names a message that a crash
- * could leave short.  The tmp/ directory needs no fsync: a rename out of
- * it that a crash forgets leaves only a name there for queue_sweep(). */
+/* Both files are complete and synced before either is renamed in; the
+ * message is renamed first, and both names live in env/H, so one sync
+ * of that directory makes the pair durable before the writer says yes:
+ * three syncs in fsync mode.  A crash before that sync may leave an
+ * envelope without its message (never acknowledged: mail-relay moves it
+ * to bad/) or a message without its envelope (swept).  The tmp/
+ * directory needs no sync: a rename out of it that a crash forgets
+ * leaves only a name there for queue_sweep().  In syncfs mode the files
+ * are flushed before the renames for the same reason: an envelope must
+ * never name a message that a crash could leave short. */
 int
 queue_new_commit(const char *root, struct qnew *q, struct qenv *e)
 {
@@ -191,13 +197,10 @@ queue_new_commit(const char *root, struct qnew *q, struct qenv *e)
 	if (close(q->fd) < 0)
 		r = -1;
 	q->fd = -1;
-	if (r < 0)
+	if (r < 0 || write_env_tmp(envtmp, e, !fs) < 0 ||
+	    (fs && flush_fs(root) < 0) || rename_in(root, q->tmp, mess) < 0)
 		goto fail;
-	if (write_env_tmp(envtmp, e, !fs) < 0 ||
-	    rename_in(root, q->tmp, mess) < 0)
-		goto fail;
-	if ((fs ? flush_fs(root) : sf_fsync_parent(mess)) < 0 ||
-	    rename_in(root, envtmp, env) < 0) {
+	if (rename(envtmp, env) < 0) {
 		saved = errno;
 		unlink(mess);
 		unlink(envtmp);

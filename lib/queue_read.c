@@ -47,10 +47,15 @@ id_path(char *out, size_t size, const char *root, const char *dir,
 	    id);
 }
 
+/* The message sits beside its envelope, so that one directory sync
+ * makes both names durable (see queue_new_commit). */
 int
 queue_mess_path(const char *root, const char *id, char *out, size_t size)
 {
-	return id_path(out, size, root, "mess", id);
+	if (!valid_id(id))
+		return errno = EINVAL, -1;
+	return str_fmt(out, size, "%s/queue/env/%x/%s.msg", root, bucket(id),
+	    id);
 }
 
 int
@@ -209,12 +214,28 @@ remove_old(const char *path, time_t cutoff)
 	return unlink(path) == 0;
 }
 
+/* In env/H, a message file "ID.msg" whose envelope "ID" is gone. */
+static int
+is_orphan(const char *root, const char *name)
+{
+	char id[QID_MAX], env[PATH_MAX];
+	const char *dot = strrchr(name, '.');
+	struct stat st;
+
+	if (dot == NULL || strcmp(dot, ".msg") != 0 ||
+	    (size_t)(dot - name) >= sizeof id)
+		return 0;
+	memcpy(id, name, (size_t)(dot - name));
+	id[dot - name] = '\0';
+	return queue_env_path(root, id, env, sizeof env) == 0 &&
+	    stat(env, &st) < 0 && errno == ENOENT;
+}
+
 static int
 sweep_dir(const char *root, const char *dir, time_t cutoff, int orphans)
 {
-	char p[PATH_MAX], env[PATH_MAX];
+	char p[PATH_MAX];
 	struct dirent *d;
-	struct stat st;
 	DIR *dp;
 	int n = 0;
 
@@ -224,11 +245,9 @@ sweep_dir(const char *root, const char *dir, time_t cutoff, int orphans)
 	while ((d = readdir(dp)) != NULL) {
 		if (d->d_name[0] == '.')
 			continue;
-		if (str_fmt(p, sizeof p, "%s/%s", dir, d->d_name) < 0)
+		if (orphans && !is_orphan(root, d->d_name))
 			continue;
-		if (orphans && (!valid_id(d->d_name) ||
-		    queue_env_path(root, d->d_name, env, sizeof env) < 0 ||
-		    stat(env, &st) == 0))
+		if (str_fmt(p, sizeof p, "%s/%s", dir, d->d_name) < 0)
 			continue;
 		n += remove_old(p, cutoff);
 	}
@@ -250,7 +269,7 @@ queue_sweep(const char *root, time_t age)
 	if (total < 0)
 		return -1;
 	for (h = 0; h < 16; h++) {
-		if (str_fmt(dir, sizeof dir, "%s/queue/mess/%x", root, h) < 0)
+		if (str_fmt(dir, sizeof dir, "%s/queue/env/%x", root, h) < 0)
 			return -1;
 		n = sweep_dir(root, dir, cutoff, 1);
 		if (n < 0)

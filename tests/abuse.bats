@@ -19,7 +19,7 @@ teardown() {
 }
 
 queued() {
-	find "$ROOT/queue/env" -type f 2>/dev/null | wc -l
+	find "$ROOT/queue/env" -type f ! -name "*.msg" 2>/dev/null | wc -l
 }
 
 # Send raw bytes (a Python bytes literal) in one write, print the replies.
@@ -93,10 +93,10 @@ PY
 		! echo "$output" | tr -d '\r' | grep -q '^250 2.1.0.*evil' || { echo "variant $v: smuggled MAIL accepted" >&2; return 1; }
 	done
 	# nothing that was queued holds a smuggled message of its own
-	for f in $(find "$ROOT/queue/mess" -type f); do
+	for f in $(find "$ROOT/queue/env" -type f -name "*.msg"); do
 		! grep -q '^Subject: smuggled' "$f"
 	done
-	[ "$(find "$ROOT/queue/env" -type f | wc -l)" -le 1 ]
+	[ "$(find "$ROOT/queue/env" -type f ! -name "*.msg" | wc -l)" -le 1 ]
 	! grep -rq 'evil@remote.test' "$ROOT/queue/env" 2>/dev/null
 }
 

@@ -3,7 +3,7 @@
 #   hash_of ADDR            the stored "{SCHEME}hash" of an account
 #   hash_verifies ADDR PW   true when the stored SHA512-CRYPT hash is that
 #                           of PW, recomputed with openssl from its salt
-#   queue_bucket ID         the hex digit of queue/{env,mess}/H/ID
+#   queue_bucket ID         the hex digit of queue/env/H/ID and ID.msg
 #   queue_put ID ARRIVAL SENDER [FLAGS] -- RCPT-RECORD...
 #                           writes an envelope (RCPT-RECORD is "addr state
 #                           attempts next status diag", fields TAB-joined
@@ -39,7 +39,7 @@ queue_bucket() {
 }
 
 env_file() { echo "$ROOT/queue/env/$(queue_bucket "$1")/$1"; }
-mess_file() { echo "$ROOT/queue/mess/$(queue_bucket "$1")/$1"; }
+mess_file() { echo "$ROOT/queue/env/$(queue_bucket "$1")/$1.msg"; }
 
 queue_put() {
 	local id=$1 arrival=$2 sender=$3 flags=$4 env mess r

@@ -66,7 +66,7 @@ import smtplib, sys
 s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10)
 s.sendmail("a@remote.test", ["bob@example.test"], b"Subject: p\r\n\r\nx\r\n")
 s.quit()' "$PORT"
-	f=$(find "$ROOT/queue/env" -type f)
+	f=$(find "$ROOT/queue/env" -type f ! -name "*.msg")
 	[ -n "$f" ]
 	[ "$(stat -c %u "$f")" -eq 65534 ]
 }

@@ -38,9 +38,8 @@ queue_put() {
 	printf -v qid '%09x%05x%06x%x' "${ns:0:10}" "$((10#${ns:10:6}))" \
 	    "$((BASHPID & 0xffffff))" 0
 	b=$(qbucket "$qid")
-	mkdir -p "$ROOT/queue/tmp" "$ROOT/queue/bad" "$ROOT/queue/mess/$b" \
-	    "$ROOT/queue/env/$b"
-	cat >"$ROOT/queue/mess/$b/$qid"
+	mkdir -p "$ROOT/queue/tmp" "$ROOT/queue/bad" "$ROOT/queue/env/$b"
+	cat >"$ROOT/queue/env/$b/$qid.msg"
 	{
 		printf 'mailkit-queue 1\nid\t%s\narrival\t%s\nsender\t%s\n' \
 		    "$qid" "${QUEUE_ARRIVAL:-${ns:0:10}}" "$sender"
@@ -54,7 +53,7 @@ qpath() {
 	echo "$ROOT/queue/$1/$(qbucket "$2")/$2"
 }
 env_file() { qpath env "$1"; }
-mess_file() { qpath mess "$1"; }
+mess_file() { echo "$(qpath env "$1").msg"; }
 
 start_dns() {
 	local port=$1

@@ -321,11 +321,11 @@ w("Content-Type: text/plain\n\nhello\n")' >"$M/deep"
 	}
 	run sh -c "$(declare -f ham_msg spam_msg dialogue); dialogue spam_msg | mail-submit -bs 2>/dev/null | tr -d '\r'"
 	assert_line --regexp '^250 2.0.0 '
-	cat "$ROOT"/queue/mess/*/* | tr -d '\r' | grep -qx 'X-Spam-Flag: YES'
+	cat "$ROOT"/queue/env/*/*.msg | tr -d '\r' | grep -qx 'X-Spam-Flag: YES'
 	echo "reject=8" >"$ROOT/etc/spamscore"
 	run sh -c "$(declare -f ham_msg spam_msg dialogue); dialogue spam_msg | mail-submit -bs 2>/dev/null | tr -d '\r'"
 	assert_line --regexp '^550 5\.7\.1 mail-spamscore: message refused as spam \(score [0-9.]+, reject at 8\.0\)$'
 	run sh -c "$(declare -f ham_msg spam_msg dialogue); dialogue ham_msg | mail-submit -bs 2>/dev/null | tr -d '\r'"
 	assert_line --regexp '^250 2.0.0 '
-	[ "$(cat "$ROOT"/queue/mess/*/* | grep -c '^X-Spam-Status: No, ')" = 1 ]
+	[ "$(cat "$ROOT"/queue/env/*/*.msg | grep -c '^X-Spam-Status: No, ')" = 1 ]
 }

@@ -41,7 +41,7 @@ PLAIN_BOB='AGJvYkBleGFtcGxlLnRlc3QAc2VjcmV0'	# \0bob@example.test\0secret
 	run qmess
 	assert_line --index 0 --regexp '^Received: from client.test \(\[local\]\)'
 	assert_line --regexp '^	by mx.example.test \(mailkit\) with ESMTP id '
-	[ "$(tail -c 18 "$Q"/mess/*/* | od -An -c)" = "$(printf 'hi\r\n\r\n.dot\r\nbody\r\n' | od -An -c)" ]
+	[ "$(tail -c 18 "$Q"/env/*/*.msg | od -An -c)" = "$(printf 'hi\r\n\r\n.dot\r\nbody\r\n' | od -An -c)" ]
 }
 
 @test "aliases are expanded at queue time, recursively" {
@@ -446,7 +446,7 @@ PY
 		[ -n "$id" ]
 		[ "$(queued)" -eq 1 ]
 		[ -n "$(find "$Q/env" -name "$id")" ]
-		[ -n "$(find "$Q/mess" -name "$id")" ]
+		[ -n "$(find "$Q/env" -name "$id.msg")" ]
 		grep -q "event=accept .*qid=$id" "$BATS_TEST_TMPDIR/log"
 	done
 }

@@ -29,8 +29,8 @@ teardown() {
 	assert_line --regexp "^Date: "
 	assert_line --regexp "^Message-ID: <[0-9a-f]+@mx.example.test>$"
 	assert_line "From: bob@example.test"
-	[ "$(grep -c $'\r' "$Q"/mess/*/*)" -eq 0 ]
-	[ "$(tail -c 7 "$Q"/mess/*/* | od -An -c)" = "$(printf '\n\nbody\n' | od -An -c)" ]
+	[ "$(grep -c $'\r' "$Q"/env/*/*.msg)" -eq 0 ]
+	[ "$(tail -c 7 "$Q"/env/*/*.msg | od -An -c)" = "$(printf '\n\nbody\n' | od -An -c)" ]
 }
 
 @test "the default sender is the invoking user at the first local domain" {
@@ -149,7 +149,7 @@ MSG
 	MAILKIT_ROOT="$R2" mail-submit bob@example.test <<<"x"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
 		env MAILKIT_ROOT="$R2" "$MAILKIT_BIN/mail-submit" -f a@remote.test bob@example.test <<<"x"
-	n=$(find "$R2/queue/env" -type f | wc -l)
+	n=$(find "$R2/queue/env" -type f ! -name "*.msg" | wc -l)
 	rm -rf "$R2"
 	[ "$status" -eq 75 ]
 	assert_output "mail-submit: cannot create a queue file: Permission denied"

@@ -28,15 +28,15 @@ smtp() {
 }
 
 queued() {
-	find "$Q/env" -type f 2>/dev/null | wc -l
+	find "$Q/env" -type f ! -name "*.msg" 2>/dev/null | wc -l
 }
 
 qmess() {
-	cat "$Q"/mess/*/* | tr -d "\r"
+	cat "$Q"/env/*/*.msg | tr -d "\r"
 }
 
 qenv() {
-	cat "$Q"/env/*/*
+	find "$Q/env" -type f ! -name "*.msg" -exec cat {} +
 }
 
 make_cert() {

@@ -1,5 +1,6 @@
 /* Unit tests: queue envelope format and the write/commit/remove cycle. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,7 @@ t_write_gathers(void)
 		n += 6;
 	}
 	CHECK(stat(q.tmp, &st) == 0 && st.st_size == 0);
+	CHECK(queue_new_write(&q, NULL, 0, 0) == 0);
 	CHECK(queue_new_write(&q, big, sizeof big, 0) == 0);
 	memcpy(want + n, big, sizeof big);
 	n += sizeof big;
@@ -202,6 +204,63 @@ t_write_gathers(void)
 	CHECK(system(p) == 0);
 }
 
+static void
+touch_old(const char *path, const char *text)
+{
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+	CHECK(utimensat(AT_FDCWD, path, old, 0) == 0);
+}
+
+/* The sweep removes old leftovers of crashes: files in tmp/ and message
+ * files whose envelope is gone; never a queued pair, never an envelope,
+ * never a fresh file a writer may still be busy with. */
+static void
+t_sweep(void)
+{
+	char root[] = "/tmp/mkq.XXXXXX", p[4096], env[4096], orphan[4096];
+	char fresh[4096], tmp[4096], lone[4096];
+	struct qnew q;
+	struct qenv e;
+	struct stat st;
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK(queue_init(root) == 0);
+	CHECK(queue_new(root, &q) == 0);
+	CHECK(queue_new_write(&q, "x\r\n", 3, 0) == 0);
+	qenv_init(&e);
+	CHECK(qenv_add_rcpt(&e, "r@example.test") == 0);
+	CHECK(queue_new_commit(root, &q, &e) == 0);
+	CHECK(queue_mess_path(root, q.id, p, sizeof p) == 0);
+	CHECK(queue_env_path(root, q.id, env, sizeof env) == 0);
+	touch_old(p, "x\r\n");
+	CHECK(utimensat(AT_FDCWD, env, (struct timespec[2]){ { 1000000000, 0 },
+	    { 1000000000, 0 } }, 0) == 0);
+	CHECK(queue_mess_path(root, "0123abcd", orphan, sizeof orphan) == 0);
+	touch_old(orphan, "orphan\r\n");
+	CHECK(queue_mess_path(root, "0123abce", fresh, sizeof fresh) == 0);
+	touch_old(fresh, "fresh\r\n");
+	CHECK(utimensat(AT_FDCWD, fresh, NULL, 0) == 0);
+	CHECK(queue_env_path(root, "0123abcf", lone, sizeof lone) == 0);
+	touch_old(lone, "mailkit-queue 1\n");
+	snprintf(tmp, sizeof tmp, "%s/queue/tmp/0123abd0", root);
+	touch_old(tmp, "partial");
+	CHECK(queue_sweep(root, 3600) == 2);
+	CHECK(stat(orphan, &st) == -1 && errno == ENOENT);
+	CHECK(stat(tmp, &st) == -1 && errno == ENOENT);
+	CHECK(stat(p, &st) == 0 && stat(env, &st) == 0);
+	CHECK(stat(fresh, &st) == 0 && stat(lone, &st) == 0);
+	qenv_free(&e);
+	snprintf(p, sizeof p, "rm -rf %s", root);
+	CHECK(system(p) == 0);
+}
+
 int
 main(void)
 {
@@ -210,5 +269,6 @@ main(void)
 	RUN(t_env_rejects_garbage);
 	RUN(t_new_commit_lock_remove);
 	RUN(t_write_gathers);
+	RUN(t_sweep);
 	return tap_done();
 }

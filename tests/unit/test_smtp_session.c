@@ -106,7 +106,7 @@ count_queued(void)
 		if ((dir = opendir(p)) == NULL)
 			continue;
 		while ((d = readdir(dir)) != NULL)
-			n += d->d_name[0] != '.';
+			n += d->d_name[0] != '.' && strchr(d->d_name, '.') == NULL;
 		closedir(dir);
 	}
 	return n;

@@ -14,7 +14,10 @@
  * FILTER_TEMP     exit 75 (why: "temporary refusal")
  * FILTER_PERM     any other exit code (why: its first stderr line)
  * FILTER_FAIL     crash, timeout (the process group is killed), no output,
- *                 or the filter could not be run (why says which)
+ *                 output of ROOT/etc/maxsize + FILTER_OUTPUT_SLACK bytes or
+ *                 more (the filter runs with that RLIMIT_FSIZE, so a
+ *                 runaway one is stopped before it fills the spool), or
+ *                 the filter could not be run (why says which)
  */
 #ifndef MAILKIT_FILTER_H
 #define MAILKIT_FILTER_H
@@ -22,6 +25,7 @@
 #include <stddef.h>
 
 #define FILTER_ARGS_MAX	32
+#define FILTER_OUTPUT_SLACK	(1024 * 1024)
 
 enum filter_result { FILTER_NONE, FILTER_OK, FILTER_TEMP, FILTER_PERM,
 	FILTER_FAIL };

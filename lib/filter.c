@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -61,12 +62,31 @@ errfile(const char *root)
 	return fd;
 }
 
-static void
-child(char **argv, int in_fd, int out_fd, int err_fd)
+/* The largest file the filter may write: the message size limit plus
+ * room for what a filter adds (headers, a report).  A runaway filter is
+ * stopped by SIGXFSZ instead of filling the spool. */
+static unsigned long long
+output_limit(const char *root)
 {
+	unsigned long long max;
+
+	if (conf_number(root, "etc/maxsize", 35882577, &max) < 0)
+		max = 35882577;
+	if (max == 0 || max > (1ULL << 62))	/* 0: no size limit */
+		return RLIM_INFINITY;
+	return max + FILTER_OUTPUT_SLACK;
+}
+
+static void
+child(char **argv, int in_fd, int out_fd, int err_fd, rlim_t limit)
+{
+	struct rlimit rl = { limit, limit };
+
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
-	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+	signal(SIGXFSZ, SIG_DFL);
+	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0 ||
+	    setrlimit(RLIMIT_FSIZE, &rl) < 0)
 		_exit(111);
 	execve(argv[0], argv, environ);
 	_exit(111);
@@ -120,12 +140,18 @@ first_line(int fd, char *why, size_t size)
 }
 
 static enum filter_result
-verdict(int st, int out_fd, int err_fd, char *why, size_t size)
+verdict(int st, int out_fd, int err_fd, unsigned long long limit, char *why,
+    size_t size)
 {
 	struct stat sb;
 
 	if (st < 0)
 		return str_copy(why, size, "content filter timed out"),
+		    FILTER_FAIL;
+	if ((WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ) ||
+	    (limit != RLIM_INFINITY && fstat(out_fd, &sb) == 0 &&
+	    (unsigned long long)sb.st_size >= limit))
+		return str_copy(why, size, "content filter output too big"),
 		    FILTER_FAIL;
 	if (WIFSIGNALED(st))
 		return str_copy(why, size, "content filter crashed"),
@@ -149,6 +175,7 @@ filter_run(const char *root, int in_fd, int out_fd, int timeout_ms,
     char *why, size_t size)
 {
 	char line[CONF_LINE_MAX + 1], *argv[FILTER_ARGS_MAX];
+	unsigned long long limit = output_limit(root);
 	enum filter_result res;
 	pid_t pid;
 	int err_fd, r;
@@ -165,15 +192,15 @@ filter_run(const char *root, int in_fd, int out_fd, int timeout_ms,
 		    FILTER_FAIL;
 	pid = fork();
 	if (pid == 0)
-		child(argv, in_fd, out_fd, err_fd);
+		child(argv, in_fd, out_fd, err_fd, (rlim_t)limit);
 	if (pid < 0) {
 		close(err_fd);
 		return str_copy(why, size, "cannot fork the content filter"),
 		    FILTER_FAIL;
 	}
 	setpgid(pid, pid);
-	res = verdict(wait_bounded(pid, timeout_ms), out_fd, err_fd, why,
-	    size);
+	res = verdict(wait_bounded(pid, timeout_ms), out_fd, err_fd, limit,
+	    why, size);
 	close(err_fd);
 	return res;
 }

@@ -343,6 +343,22 @@ PY
 	[ "$(queued)" -eq 0 ]
 }
 
+@test "content filter: a runaway filter is stopped at etc/maxsize + 1 MiB: 451, nothing queued, no file left" {
+	printf '#!/bin/sh\ncat >/dev/null\nexec yes "X-Loop: yes"\n' >"$ROOT/runaway.sh"
+	chmod +x "$ROOT/runaway.sh"
+	echo "$ROOT/runaway.sh" >"$ROOT/etc/filter"
+	echo 4096 >"$ROOT/etc/maxsize"
+	smtp "${H}MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n\r\nx\r\n.\r\n"
+	assert_line "451 4.3.0 content filter output too big"
+	[ "$(queued)" -eq 0 ]
+	[ -z "$(find "$Q/tmp" -type f)" ]
+	# the same filter output within the limit is accepted
+	printf '#!/bin/sh\ncat >/dev/null\nyes "X-Loop: yes" | head -c 4096\n' >"$ROOT/runaway.sh"
+	smtp "${H}MAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n\r\nx\r\n.\r\n"
+	assert_line --regexp "^250 2.0.0 ok: queued as "
+	[ "$(queued)" -eq 1 ]
+}
+
 @test "content filter is run without a shell: arguments are not interpreted" {
 	printf '#!/bin/sh\ncat\nprintf "%%s|" "$@" >"%s/args"\n' "$ROOT" >"$ROOT/args.sh"
 	chmod +x "$ROOT/args.sh"

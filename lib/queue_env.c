@@ -212,7 +212,9 @@ qenv_parse(const char *p, size_t n, struct qenv *e)
 	int r = 0;
 
 	qenv_init(e);
-	if (memchr(p, '\0', n) != NULL || buf_set(&b, p, n) < 0)
+	/* no NUL, and no CR: qenv_format never writes one in a field */
+	if (memchr(p, '\0', n) != NULL || memchr(p, '\r', n) != NULL ||
+	    buf_set(&b, p, n) < 0)
 		return errno = EINVAL, -1;
 	line = b.s;
 	nl = strchr(line, '\n');

@@ -59,6 +59,9 @@ t_env_rejects_garbage(void)
 		"mailkit-queue 1\nid\tx\nrcpt\ta@b\tmaybe\t0\t0\t-\t-\n",
 		"mailkit-queue 1\nid\tx\nrcpt\ta@b\ttodo\t0\t0\t-\n",
 		"mailkit-queue 1\nid\tx\nrcpt\ta@b\ttodo\t0\t0\t-\t-",
+		"mailkit-queue 1\nid\tx\nrcpt\ta@b\ttodo\t0\t0\t-\t-\r\n",
+		"mailkit-queue 1\r\nid\tx\nrcpt\ta@b\ttodo\t0\t0\t-\t-\n",
+		"mailkit-queue 1\nid\tx\nrcpt\ta@b\ttodo\t0\t0\t-\tdiag\rx\n",
 	};
 	size_t i;
 

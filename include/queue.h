@@ -102,8 +102,12 @@ int qenv_format(const struct qenv *e, struct buf *out);
 int qenv_parse(const char *p, size_t n, struct qenv *e);
 
 /* --- writing (mail-submit) --- */
-/* Make the queue directories if missing. 0 or -1. */
+/* Make the queue directories if missing, and upgrade a queue of the
+ * first layout (messages in queue/mess/H/ID). 0 or -1. */
 int queue_init(const char *root);
+/* Move queue/mess/H/ID to queue/env/H/ID.msg and remove mess/; nothing
+ * to do (0) when there is no queue/mess. 0 or -1. */
+int queue_upgrade(const char *root);
 /* Create tmp/ID with a fresh unique ID. 0 or -1. */
 int queue_new(const char *root, struct qnew *q);
 /* Append message bytes. 0 or -1 (EFBIG past the size limit max, 0 = none). */

@@ -34,7 +34,7 @@ queue_init(const char *root)
 	if (str_fmt(p, sizeof p, "%s/queue/trigger", root) < 0 ||
 	    (mkfifo(p, 0620) < 0 && errno != EEXIST))
 		return -1;
-	return 0;
+	return queue_upgrade(root);
 }
 
 /* Time in microseconds and the pid: unique across processes, and across

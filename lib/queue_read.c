@@ -37,31 +37,29 @@ valid_id(const char *id)
 	return n > 0 && n < QID_MAX && strspn(id, "0123456789abcdef") == n;
 }
 
+/* queue/env/H/ID with suffix: the envelope (""), or the message (".msg")
+ * beside it, so that one directory sync makes both names durable (see
+ * queue_new_commit). */
 static int
-id_path(char *out, size_t size, const char *root, const char *dir,
-    const char *id)
+id_path(char *out, size_t size, const char *root, const char *id,
+    const char *suffix)
 {
 	if (!valid_id(id))
 		return errno = EINVAL, -1;
-	return str_fmt(out, size, "%s/queue/%s/%x/%s", root, dir, bucket(id),
-	    id);
+	return str_fmt(out, size, "%s/queue/env/%x/%s%s", root, bucket(id),
+	    id, suffix);
 }
 
-/* The message sits beside its envelope, so that one directory sync
- * makes both names durable (see queue_new_commit). */
 int
 queue_mess_path(const char *root, const char *id, char *out, size_t size)
 {
-	if (!valid_id(id))
-		return errno = EINVAL, -1;
-	return str_fmt(out, size, "%s/queue/env/%x/%s.msg", root, bucket(id),
-	    id);
+	return id_path(out, size, root, id, ".msg");
 }
 
 int
 queue_env_path(const char *root, const char *id, char *out, size_t size)
 {
-	return id_path(out, size, root, "env", id);
+	return id_path(out, size, root, id, "");
 }
 
 int

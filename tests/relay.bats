@@ -407,6 +407,23 @@ while True:
 	[ ! -e "$(env_file "$id")" ]
 }
 
+@test "relay: a queue of the first layout (queue/mess/H/ID) is moved beside the envelopes and delivered" {
+	add_user bob@example.test secret
+	bin=$(fake_bin)
+	id=$(queue_put alice@d2.test bob@example.test <"$MSG")
+	b=$(qbucket "$id")
+	mkdir -p "$ROOT/queue/mess/$b"
+	mv "$(mess_file "$id")" "$ROOT/queue/mess/$b/$id"
+	run mail-relay -r "$ROOT" -1 -b "$bin"
+	assert_success
+	f=$(find "$ROOT/mail/example.test/bob" -type f -path '*/new/*')
+	[ -n "$f" ]
+	grep -qx 'Subject: hello' "$f"
+	[ ! -e "$ROOT/queue/mess" ]
+	[ ! -e "$(env_file "$id")" ] && [ ! -e "$(mess_file "$id")" ]
+	[ -z "$(ls -A "$ROOT/queue/bad")" ]
+}
+
 @test "relay: mail-deliver exit 75 means retry" {
 	bin=$(fake_bin)
 	rm "$bin/mail-deliver"

@@ -34,6 +34,10 @@ struct pop3 {
 int pop3_reply(struct pop3 *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* TLS handshake as server on p's connection (STLS, or -T at once); a
+ * failure is logged.  0, or -1: the session cannot go on. */
+int pop3_tls_start(struct pop3 *p);
+
 /* Authorization state: USER, PASS, AUTH, STLS, CAPA. */
 int pop3_cmd_user(struct pop3 *p, char *arg);
 int pop3_cmd_pass(struct pop3 *p, char *arg);

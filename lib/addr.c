@@ -205,19 +205,29 @@ clear(struct addr *a)
 	memset(a, 0, sizeof *a);
 }
 
+/* CR, LF, NUL or any other control byte: never part of an address. */
+static int
+has_control(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 32 || s[i] == 127)
+			return 1;
+	return 0;
+}
+
 int
 addr_parse_path(const char *s, size_t n, unsigned flags, struct addr *a,
     const char **rest, const char **err)
 {
 	struct scan sc = { s, s + n, flags, NULL };
-	size_t i;
 
 	clear(a);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 32 || s[i] == 127) {
-			*err = "control character in address";
-			return -1;
-		}
+	if (has_control(s, n)) {
+		*err = "control character in address";
+		return -1;
+	}
 	if (sc.p >= sc.end || *sc.p != '<') {
 		*err = "path must be enclosed in <>";
 		return -1;
@@ -247,14 +257,12 @@ addr_parse(const char *s, size_t n, unsigned flags, struct addr *a,
     const char **err)
 {
 	struct scan sc = { s, s + n, flags, NULL };
-	size_t i;
 
 	clear(a);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 32 || s[i] == 127) {
-			*err = "control character in address";
-			return -1;
-		}
+	if (has_control(s, n)) {
+		*err = "control character in address";
+		return -1;
+	}
 	if (scan_mailbox(&sc, a) < 0) {
 		*err = sc.err;
 		return -1;

@@ -52,11 +52,24 @@ pop3_cmd_capa(struct pop3 *p, char *arg)
 }
 
 int
-pop3_cmd_stls(struct pop3 *p, char *arg)
+pop3_tls_start(struct pop3 *p)
 {
 	char err[256];
 	struct logrec r;
 
+	p->tls = tls_server_start(p->io, p->c->root, err, sizeof err);
+	if (p->tls != NULL)
+		return 0;
+	log_begin(&r, "tls-failed");
+	log_str(&r, "ip", p->c->remote_ip);
+	log_str(&r, "error", err);
+	log_end(&r);
+	return -1;
+}
+
+int
+pop3_cmd_stls(struct pop3 *p, char *arg)
+{
 	(void)arg;
 	if (p->tls != NULL)
 		return pop3_reply(p, "-ERR TLS already active"), 0;
@@ -67,13 +80,8 @@ pop3_cmd_stls(struct pop3 *p, char *arg)
 		return p->end = "io-error", 1;
 	io_discard_input(p->io);
 	p->have_user = 0;
-	p->tls = tls_server_start(p->io, p->c->root, err, sizeof err);
-	if (p->tls != NULL)
+	if (pop3_tls_start(p) == 0)
 		return 0;
-	log_begin(&r, "tls-failed");
-	log_str(&r, "ip", p->c->remote_ip);
-	log_str(&r, "error", err);
-	log_end(&r);
 	p->end = "tls-failed";
 	return 1;
 }

@@ -138,22 +138,6 @@ log_logout(struct pop3 *p)
 	log_end(&r);
 }
 
-static int
-start_implicit_tls(struct pop3 *p)
-{
-	char err[256];
-	struct logrec r;
-
-	p->tls = tls_server_start(p->io, p->c->root, err, sizeof err);
-	if (p->tls != NULL)
-		return 0;
-	log_begin(&r, "tls-failed");
-	log_str(&r, "ip", p->c->remote_ip);
-	log_str(&r, "error", err);
-	log_end(&r);
-	return -1;
-}
-
 int
 pop3_session(struct io *io, const struct pop3_conf *c)
 {
@@ -168,7 +152,7 @@ pop3_session(struct io *io, const struct pop3_conf *c)
 	p.c = c;
 	p.io = io;
 	p.mbx.dirfd = p.mbx.fd = p.mbx.lockfd = p.mbx.msgfd = -1;
-	if (c->implicit_tls && start_implicit_tls(&p) < 0)
+	if (c->implicit_tls && pop3_tls_start(&p) < 0)
 		return 69;
 	/* the slot stays held until this process exits */
 	if (c->max_sessions > 0 && slot_take(c->root, "pop3",

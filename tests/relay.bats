@@ -487,6 +487,18 @@ while True:
 	[ -z "$(sink_files sink)" ]
 }
 
+@test "relay: an envelope whose message is missing (a crash before the directory sync) is quarantined, nothing sent" {
+	start_sink sink 127.0.0.2 "$PORT"
+	id=$(queue_put alice@example.test bob@d2.test <"$MSG")
+	rm "$(mess_file "$id")"
+	run_relay
+	assert_success
+	assert_line --partial "event=quarantine qid=$id"
+	[ -f "$ROOT/queue/bad/$id.env" ]
+	[ ! -e "$(env_file "$id")" ]
+	[ -z "$(sink_files sink)" ]
+}
+
 @test "relay: a message locked by another runner is left alone" {
 	start_sink sink 127.0.0.2 "$PORT"
 	id=$(queue_put alice@example.test bob@d2.test <"$MSG")

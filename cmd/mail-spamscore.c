@@ -12,8 +12,7 @@
 #include "spam_scorer.h"
 
 static const char usage[] =
-    "mail-spamscore [-r ROOT] [-d DB] [-v] [-c | -t spam|ham | -u spam|ham]"
-    " [FILE|DIR...]";
+    "[-r ROOT] [-d DB] [-v] [-c | -t spam|ham | -u spam|ham] [FILE|DIR...]";
 
 enum mode { FILTER, CHECK, TRAIN, UNTRAIN };
 

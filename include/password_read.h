@@ -16,7 +16,9 @@
 
 #include <stddef.h>
 
-#define PASSWORD_READ_MAX	1024
+/* crypt(3) takes at most 511 bytes (CRYPT_MAX_PASSPHRASE_SIZE - 1): a
+ * longer password is refused as such, not failed at hashing. */
+#define PASSWORD_READ_MAX	512
 
 enum pwread {
 	PWREAD_OK,

@@ -89,6 +89,14 @@ setup() {
 	assert_output 'mail-user: password holds a NUL byte'
 	run mail-user add a@example.test <<<"$(head -c 2000 /dev/zero | tr '\0' x)"
 	assert_failure 65
+	# the most crypt(3) takes is 511 bytes: 512 is refused as too long
+	run mail-user add a@example.test <<<"$(head -c 512 /dev/zero | tr '\0' x)"
+	assert_failure 65
+	assert_output 'mail-user: password longer than 511 bytes'
+	run mail-user add a@example.test <<<"$(head -c 511 /dev/zero | tr '\0' x)"
+	assert_success
+	run mail-user del -p a@example.test
+	assert_success
 	run grep -c example "$ROOT/etc/users"
 	assert_output 0
 }

@@ -15,6 +15,8 @@
 #define CONF_LINE_MAX	1024
 #ifndef MAILKIT_ROOT_DEFAULT
 #define MAILKIT_ROOT_DEFAULT "/var/lib/mailkit"
+/* ROOT/etc/maxsize when absent: the largest message in bytes (0 = none). */
+#define CONF_MAXSIZE_DEFAULT	35882577ULL
 #endif
 
 /* The root: the -r argument if given, else $MAILKIT_ROOT, else the

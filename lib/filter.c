@@ -70,8 +70,8 @@ output_limit(const char *root)
 {
 	unsigned long long max;
 
-	if (conf_number(root, "etc/maxsize", 35882577, &max) < 0)
-		max = 35882577;
+	if (conf_number(root, "etc/maxsize", CONF_MAXSIZE_DEFAULT, &max) < 0)
+		max = CONF_MAXSIZE_DEFAULT;
 	if (max == 0 || max > (1ULL << 62))	/* 0: no size limit */
 		return RLIM_INFINITY;
 	return max + FILTER_OUTPUT_SLACK;
@@ -175,7 +175,7 @@ filter_run(const char *root, int in_fd, int out_fd, int timeout_ms,
     char *why, size_t size)
 {
 	char line[CONF_LINE_MAX + 1], *argv[FILTER_ARGS_MAX];
-	unsigned long long limit = output_limit(root);
+	unsigned long long limit;
 	enum filter_result res;
 	pid_t pid;
 	int err_fd, r;
@@ -187,6 +187,7 @@ filter_run(const char *root, int in_fd, int out_fd, int timeout_ms,
 	    argv[0][0] != '/')
 		return str_copy(why, size, "content filter misconfigured"),
 		    FILTER_FAIL;
+	limit = output_limit(root);
 	if (lseek(in_fd, 0, SEEK_SET) < 0 || (err_fd = errfile(root)) < 0)
 		return str_copy(why, size, "cannot run the content filter"),
 		    FILTER_FAIL;

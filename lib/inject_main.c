@@ -246,7 +246,8 @@ setup(struct inj *j)
 	int r;
 
 	if (conf_me(j->o->root, j->me, sizeof j->me) < 0 ||
-	    conf_number(j->o->root, "etc/maxsize", 35882577, &max) < 0)
+	    conf_number(j->o->root, "etc/maxsize", CONF_MAXSIZE_DEFAULT,
+	    &max) < 0)
 		return fail(j, EX_CONFIG, "cannot read the configuration",
 		    strerror(errno));
 	j->max = max;

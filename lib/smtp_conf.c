@@ -30,7 +30,7 @@ smtp_conf_load(struct smtp_conf *c, const char *root)
 	memset(c, 0, sizeof *c);
 	c->root = root;
 	if (conf_me(root, c->me, sizeof c->me) < 0 ||
-	    conf_number(root, "etc/maxsize", 35882577, &size) < 0 ||
+	    conf_number(root, "etc/maxsize", CONF_MAXSIZE_DEFAULT, &size) < 0 ||
 	    conf_number(root, "etc/maxrcpt", 100, &rcpt) < 0 ||
 	    conf_number(root, "etc/maxerrors", 10, &errs) < 0 ||
 	    conf_number(root, "etc/maxsessions", 0, &sessions) < 0 ||

@@ -151,6 +151,18 @@ attach(struct tls *t, int r, char *err, size_t errsize)
 	return t;
 }
 
+/* Before a handshake: what io buffered is written in plain text first,
+ * and OpenSSL is loaded. 0, or -1 with the reason in err. */
+static int
+ready(struct io *io, char *err, size_t errsize)
+{
+	if (io_flush(io) < 0) {
+		(void)str_copy(err, errsize, "write failed before TLS");
+		return -1;
+	}
+	return ossl_load(err, errsize);
+}
+
 int
 tls_server_available(const char *root)
 {
@@ -196,11 +208,7 @@ tls_server_start(struct io *io, const char *root, char *err, size_t errsize)
 	SSL_CTX *ctx;
 	struct tls *t;
 
-	if (io_flush(io) < 0) {
-		(void)str_copy(err, errsize, "write failed before TLS");
-		return NULL;
-	}
-	if (ossl_load(err, errsize) < 0)
+	if (ready(io, err, errsize) < 0)
 		return NULL;
 	ctx = server_ctx(root, err, errsize);
 	if (ctx == NULL)
@@ -221,11 +229,7 @@ tls_client_start(struct io *io, const char *sni, int verify, char *err,
 	SSL_CTX *ctx;
 	struct tls *t;
 
-	if (io_flush(io) < 0) {
-		(void)str_copy(err, errsize, "write failed before TLS");
-		return NULL;
-	}
-	if (ossl_load(err, errsize) < 0)
+	if (ready(io, err, errsize) < 0)
 		return NULL;
 	ctx = ossl.SSL_CTX_new(ossl.TLS_client_method());
 	if (ctx == NULL ||

@@ -2,6 +2,7 @@
  * include/lfcopy.h. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -47,8 +48,8 @@ emit(struct lfstate *s, char c, struct buf *out)
 	if (buf_addc(out, c) < 0)
 		return -1;
 	s->last_lf = c == '\n';
+	s->line_start = c == '\n';	/* so lfconvert copies the rest whole */
 	if (c == '\n') {
-		s->line_start = 1;
 		s->gt = 0;
 		s->from = 0;
 	}
@@ -104,11 +105,12 @@ byte(struct lfstate *s, char c, struct buf *out)
 static size_t
 plain_run(const char *p, size_t n)
 {
-	size_t j = 0;
+	const char *lf = memchr(p, '\n', n), *cr;
 
-	while (j < n && p[j] != '\r' && p[j] != '\n')
-		j++;
-	return j;
+	if (lf != NULL)
+		n = (size_t)(lf - p);
+	cr = memchr(p, '\r', n);
+	return cr != NULL ? (size_t)(cr - p) : n;
 }
 
 int

@@ -33,6 +33,8 @@
 
 enum relay_kind { RELAY_OK = 0, RELAY_TEMP, RELAY_PERM };
 
+struct relay_cache;
+
 struct relay_conf {
 	const char *root;
 	char bindir[PATH_MAX];
@@ -43,6 +45,9 @@ struct relay_conf {
 	int timeout_cap_ms;		/* 0: RFC 5321 timeouts */
 	unsigned long long bounce_size;
 	int force;			/* every todo recipient is due */
+	struct relay_cache *cache;	/* sessions kept open between the
+					 * messages of one delivery process;
+					 * NULL: none (relay_cache.h) */
 };
 
 struct relay_result {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "dns.h"
 #include "log.h"
 #include "relay.h"
+#include "relay_cache.h"
 #include "route.h"
 #include "smtpc.h"
 #include "str.h"
@@ -150,34 +152,54 @@ open_session(struct hop *h, struct smtpc *c, const char *host,
 	return auth(h, c, host, ip, sa);
 }
 
+/* One transaction on an open session: every recipient gets its result;
+ * then the session goes back to the cache, or ends. */
+static void
+transact(struct hop *h, struct relay_session *s)
+{
+	struct smtpc_reply rep[h->n > 0 ? h->n : 1];
+	size_t i;
+
+	s->c.body_8bit = h->body_8bit;
+	smtpc_send(&s->c, h->e->sender, h->rcpts, h->n, rep, h->msgfd,
+	    h->size);
+	s->uses++;
+	for (i = 0; i < h->n; i++)
+		from_reply(&h->res[i], &rep[i], s->host, s->ip,
+		    s->c.tls != NULL);
+	relay_cache_put(h->rc->cache, s);
+}
+
 /* One address: 0 the transaction ran (results set), -1 next address. */
 static int
 try_addr(struct hop *h, const char *host, const struct sockaddr_storage *sa)
 {
-	struct smtpc_reply rep[h->n > 0 ? h->n : 1];
-	struct smtpc c;
+	struct relay_session *s;
 	char ip[64];
-	size_t i;
 	int r, no_starttls = 0;
 
 	dns_ntop(sa, ip, sizeof ip);
 	for (;;) {
 		if (++h->tries > TRIES_MAX)
 			return -1;
-		smtpc_init(&c, NULL);
-		smtpc_cap_timeouts(&c, h->rc->timeout_cap_ms);
-		c.body_8bit = h->body_8bit;
-		r = open_session(h, &c, host, ip, sa, no_starttls);
-		if (r < 0)
+		s = relay_session_new(h->domain);
+		if (s == NULL) {
+			relay_set(&h->last, RELAY_TEMP, "4.3.0",
+			    "x-mailkit; out of memory");
 			return -1;
+		}
+		smtpc_cap_timeouts(&s->c, h->rc->timeout_cap_ms);
+		r = open_session(h, &s->c, host, ip, sa, no_starttls);
 		if (r == 0)
 			break;
+		free(s);	/* open_session closed it */
+		if (r < 0)
+			return -1;
 		no_starttls = 1;	/* opportunistic TLS failed: plain */
 	}
-	smtpc_send(&c, h->e->sender, h->rcpts, h->n, rep, h->msgfd, h->size);
-	for (i = 0; i < h->n; i++)
-		from_reply(&h->res[i], &rep[i], host, ip, c.tls != NULL);
-	smtpc_quit(&c);
+	(void)str_copy(s->host, sizeof s->host, host);
+	(void)str_copy(s->ip, sizeof s->ip, ip);
+	transact(h, s);
 	return 0;
 }
 
@@ -290,6 +312,7 @@ relay_remote(const struct relay_conf *rc, const struct qenv *e,
     const char *domain, char *const *rcpts, size_t n, int msgfd,
     uint64_t size, struct relay_result *res)
 {
+	struct relay_session *s;
 	struct hop h;
 	struct dns d;
 	int routed, nx = 0;
@@ -298,6 +321,13 @@ relay_remote(const struct relay_conf *rc, const struct qenv *e,
 	h.rc = rc; h.e = e; h.domain = domain; h.rcpts = rcpts; h.n = n;
 	h.msgfd = msgfd; h.size = size; h.res = res;
 	h.body_8bit = has_8bit(msgfd);
+	/* A session this process left open to the domain: no lookups, no
+	 * new connection. */
+	s = relay_cache_take(rc->cache, domain);
+	if (s != NULL) {
+		transact(&h, s);
+		return;
+	}
 	relay_set(&h.last, RELAY_TEMP, "4.4.1",
 	    "x-mailkit; no mail server for %s answered", domain);
 	h.policy = route_tls_policy(rc->root, domain);

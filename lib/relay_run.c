@@ -1,6 +1,7 @@
 /* relay_run: the queue runner, one pass or a daemon woken by the trigger
  * FIFO and its retry timer, with at most maxproc deliveries at once; see
  * include/relay.h. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -9,8 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fnv.h"
 #include "log.h"
 #include "relay.h"
+#include "relay_cache.h"
 #include "str.h"
 
 #define IDLE_MAX	3600	/* rescan at least this often (seconds) */
@@ -25,12 +28,20 @@ struct slot {
 	char id[BATCH_MAX][QID_MAX];
 };
 
+/* A due message and the domain its delivery process should share. */
+struct due {
+	char id[QID_MAX];
+	uint64_t domain;		/* hash of its first due recipient's */
+	size_t seq;			/* order found */
+};
+
 struct runner {
 	const struct relay_conf *rc;
 	const struct relay_opts *o;
 	volatile sig_atomic_t *stop;
-	char (*due)[QID_MAX];		/* IDs waiting for a slot */
+	struct due *due;		/* waiting for a slot, in batches */
 	size_t ndue, capdue, nextdue;
+	size_t *batch, nbatch, nextbatch;	/* batch sizes, in order */
 	struct slot *slots;
 	unsigned running;
 	time_t wake;			/* earliest next attempt seen */
@@ -50,21 +61,38 @@ in_flight(const struct runner *r, const char *id)
 }
 
 static int
-push_due(struct runner *r, const char *id)
+push_due(struct runner *r, const char *id, uint64_t domain)
 {
-	char (*n)[QID_MAX];
+	struct due *n;
 	size_t cap;
 
 	if (r->ndue == r->capdue) {
 		cap = r->capdue ? r->capdue * 2 : 256;
-		n = realloc(r->due, cap * QID_MAX);
+		n = reallocarray(r->due, cap, sizeof *n);
 		if (n == NULL)
 			return -1;
 		r->due = n;
 		r->capdue = cap;
 	}
-	str_copy(r->due[r->ndue++], QID_MAX, id);
+	str_copy(r->due[r->ndue].id, QID_MAX, id);
+	r->due[r->ndue].domain = domain;
+	r->due[r->ndue].seq = r->ndue;
+	r->ndue++;
 	return 0;
+}
+
+static uint64_t
+domain_hash(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	uint64_t h = FNV1A_INIT;
+	char c;
+
+	for (at = at ? at + 1 : addr; *at; at++) {
+		c = (char)tolower((unsigned char)*at);
+		h = fnv1a(h, &c, 1);
+	}
+	return h;
 }
 
 /* queue_each callback: is the message due, and when is it next due? */
@@ -73,25 +101,110 @@ look(void *arg, const char *id)
 {
 	struct runner *r = arg;
 	time_t now = time(NULL), first = 0;
+	uint64_t domain = 0;
 	struct qenv e;
 	size_t i;
 
 	if (in_flight(r, id))
 		return 0;
 	if (queue_env_load(r->rc->root, id, &e) < 0)
-		return push_due(r, id);	/* relay_message reports it */
+		return push_due(r, id, 0);	/* relay_message reports it */
 	for (i = 0; i < e.nrcpt && !e.held; i++)
 		if (e.rcpt[i].state == Q_TODO &&
-		    (first == 0 || e.rcpt[i].next < first))
+		    (first == 0 || e.rcpt[i].next < first)) {
 			first = e.rcpt[i].next;
+			domain = domain_hash(e.rcpt[i].addr);
+		}
 	qenv_free(&e);
-	if (first == 0)
-		return e.held ? 0 : push_due(r, id);	/* finished: remove */
+	if (first == 0)	/* finished: remove */
+		return e.held ? 0 : push_due(r, id, 0);
 	if (r->rc->force || first <= now)
-		return push_due(r, id);
+		return push_due(r, id, domain);
 	if (r->wake == 0 || first < r->wake)
 		r->wake = first;
 	return 0;
+}
+
+static int
+by_domain(const void *a, const void *b)
+{
+	const struct due *x = a, *y = b;
+
+	if (x->domain != y->domain)
+		return x->domain < y->domain ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Messages per batch for a domain with n due: the slots are shared out
+ * among the domains, and each domain's messages among its slots. */
+static size_t
+batch_size(size_t n, size_t ndom, unsigned maxproc)
+{
+	size_t slots = ndom < maxproc ? maxproc / ndom : 1, size;
+
+	size = (n + slots - 1) / slots;
+	return size < 1 ? 1 : size > BATCH_MAX ? BATCH_MAX : size;
+}
+
+/* Cut the due messages into batches, one delivery process each.  A batch
+ * holds messages to one domain, so that its process sends them over one
+ * SMTP session (relay_cache.h); the batches take the domains in turn, so
+ * that a big backlog to one domain does not hold up the rest. */
+static int
+make_batches(struct runner *r)
+{
+	size_t ndom = 0, i, j, k = 0, n, keep, *beg, *end, *size, *out;
+	struct due *sorted;
+	int rc = -1;
+
+	r->nbatch = r->nextbatch = 0;
+	if (r->ndue == 0)
+		return 0;
+	qsort(r->due, r->ndue, sizeof *r->due, by_domain);
+	beg = calloc(r->ndue, sizeof *beg);	/* what is left of each */
+	end = calloc(r->ndue, sizeof *end);	/* domain's messages */
+	size = calloc(r->ndue, sizeof *size);
+	sorted = calloc(r->ndue, sizeof *sorted);
+	out = reallocarray(r->batch, r->ndue, sizeof *out);
+	if (out != NULL)
+		r->batch = out;
+	if (beg == NULL || end == NULL || size == NULL || sorted == NULL ||
+	    out == NULL)
+		goto done;
+	for (i = 0; i < r->ndue; i++) {
+		if (i > 0 && r->due[i].domain == r->due[i - 1].domain)
+			continue;
+		if (ndom > 0)
+			end[ndom - 1] = i;
+		beg[ndom++] = i;
+	}
+	end[ndom - 1] = r->ndue;
+	for (j = 0; j < ndom; j++)
+		size[j] = batch_size(end[j] - beg[j], ndom, r->o->maxproc);
+	/* Round robin: each round takes one batch from every domain that
+	 * has messages left, and drops the domains it empties. */
+	while (ndom > 0) {
+		for (j = keep = 0; j < ndom; j++) {
+			n = end[j] - beg[j] < size[j] ? end[j] - beg[j] : size[j];
+			memcpy(sorted + k, r->due + beg[j], n * sizeof *sorted);
+			k += n;
+			r->batch[r->nbatch++] = n;
+			if (beg[j] + n < end[j]) {
+				beg[keep] = beg[j] + n;
+				end[keep] = end[j];
+				size[keep++] = size[j];
+			}
+		}
+		ndom = keep;
+	}
+	memcpy(r->due, sorted, r->ndue * sizeof *sorted);
+	rc = 0;
+done:
+	free(beg);
+	free(end);
+	free(size);
+	free(sorted);
+	return rc;
 }
 
 static int
@@ -99,7 +212,9 @@ scan(struct runner *r)
 {
 	r->ndue = r->nextdue = 0;
 	r->wake = 0;
-	return queue_each(r->rc->root, look, r) < 0 ? -1 : 0;
+	if (queue_each(r->rc->root, look, r) < 0)
+		return -1;
+	return make_batches(r);
 }
 
 static void
@@ -125,12 +240,25 @@ reap(struct runner *r, int block)
 	}
 }
 
-/* A delivery process for the next few due messages: a share of what is
- * waiting, so that forks are few on a big queue and slots stay busy. */
+/* Deliver one batch in this (child) process, with the SMTP sessions kept
+ * open from one message to the next. */
+static void
+deliver_batch(const struct relay_conf *conf, const struct slot *s)
+{
+	struct relay_conf rc = *conf;
+	size_t k;
+
+	rc.cache = relay_cache_new();	/* NULL: a session per message */
+	for (k = 0; k < s->n; k++)
+		(void)relay_message(&rc, s->id[k], NULL);
+	relay_cache_free(rc.cache);
+}
+
+/* A delivery process for the next batch of due messages. */
 static void
 start(struct runner *r)
 {
-	size_t left = r->ndue - r->nextdue, n, k;
+	size_t n, k;
 	struct slot *s;
 	unsigned i;
 	pid_t pid;
@@ -140,23 +268,23 @@ start(struct runner *r)
 	if (i == r->o->maxproc)
 		return;
 	s = &r->slots[i];
-	n = left / (r->o->maxproc * 4);
-	n = n < 1 ? 1 : n > BATCH_MAX ? BATCH_MAX : n;
+	n = r->nextbatch < r->nbatch ? r->batch[r->nextbatch++] : 1;
+	if (n > r->ndue - r->nextdue)
+		n = r->ndue - r->nextdue;
 	for (k = 0; k < n; k++)
-		str_copy(s->id[k], QID_MAX, r->due[r->nextdue + k]);
+		str_copy(s->id[k], QID_MAX, r->due[r->nextdue + k].id);
 	r->nextdue += n;
+	s->n = n;
 	pid = fork();
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		srandom((unsigned)getpid() ^ (unsigned)time(NULL));
-		for (k = 0; k < n; k++)
-			(void)relay_message(r->rc, s->id[k], NULL);
+		deliver_batch(r->rc, s);
 		_exit(0);
 	}
 	if (pid < 0)
 		return;		/* those wait for the next scan */
 	s->pid = pid;
-	s->n = n;
 	r->running++;
 }
 
@@ -283,5 +411,6 @@ relay_run(const struct relay_conf *conf, const struct relay_opts *o,
 		reap(&r, 1);
 	free(r.slots);
 	free(r.due);
+	free(r.batch);
 	return ret;
 }

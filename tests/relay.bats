@@ -534,6 +534,68 @@ while True:
 	[ -z "$(find "$ROOT/queue/env" -type f)" ]
 }
 
+@test "relay: messages to one domain share one SMTP session, RSET between them" {
+	start_peer p 127.0.0.4 "$PORT" mixed
+	for i in 1 2 3 4 5; do
+		printf 'Subject: m%s\n\nbody %s\n' "$i" "$i" | queue_put alice@example.test "ok$i@d4.test" >/dev/null
+	done
+	run_relay -c 1
+	assert_success
+	[ "$(grep -c '^EHLO' "$BATS_TEST_TMPDIR/p.log")" -eq 1 ]
+	[ "$(grep -c '^MAIL FROM' "$BATS_TEST_TMPDIR/p.log")" -eq 5 ]
+	[ "$(grep -c '^RSET' "$BATS_TEST_TMPDIR/p.log")" -eq 4 ]
+	[ "$(grep -c '^QUIT' "$BATS_TEST_TMPDIR/p.log")" -eq 1 ]
+	# the exact dialog: RSET only between transactions (the log's
+	# PIPELINED and ERROR lines are the peer's notes; an ERROR is the
+	# probe that waited for the port)
+	want="EHLO"
+	for i in 1 2 3 4 5; do
+		want="$want MAIL RCPT DATA"
+		[ "$i" -lt 5 ] && want="$want RSET"
+	done
+	got=$(grep -v '^PIPELINED\|^ERROR' "$BATS_TEST_TMPDIR/p.log" | awk '{ print $1 }' | tr '\n' ' ')
+	[ "$got" = "$want QUIT " ]
+	for i in 1 2 3 4 5; do
+		grep -q "^body $i" "$BATS_TEST_TMPDIR"/p.msg*
+	done
+	[ "$(ls "$BATS_TEST_TMPDIR"/p.msg* | wc -l)" -eq 5 ]
+	[ "$(grep -c 'result=sent' <<<"$output")" -eq 5 ]
+	[ -z "$(find "$ROOT/queue/env" -type f)" ]
+}
+
+@test "relay: a kept session the peer has closed, or that refuses RSET, is replaced; nothing is lost" {
+	start_peer p 127.0.0.4 "$PORT" oneshot
+	start_peer q 127.0.0.5 "$PORT" rset500
+	for i in 1 2 3; do
+		queue_put alice@example.test "ok$i@d4.test" <"$MSG" >/dev/null
+		queue_put alice@example.test "ok$i@d5.test" <"$MSG" >/dev/null
+	done
+	run_relay -c 1
+	assert_success
+	for n in p q; do
+		[ "$(grep -c '^EHLO' "$BATS_TEST_TMPDIR/$n.log")" -eq 3 ]
+		[ "$(ls "$BATS_TEST_TMPDIR"/$n.msg* | wc -l)" -eq 3 ]
+	done
+	# the kept session was tried before a new one was opened
+	[ "$(grep -c '^RSET' "$BATS_TEST_TMPDIR/q.log")" -eq 2 ]
+	[ "$(grep -c 'result=sent' <<<"$output")" -eq 6 ]
+	refute_line --partial "result=deferred"
+	[ -z "$(find "$ROOT/queue/env" -type f)" ]
+}
+
+@test "relay: a kept session stays encrypted: STARTTLS once for three messages" {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=mx.d4.test \
+	    -keyout "$BATS_TEST_TMPDIR/key.pem" -out "$BATS_TEST_TMPDIR/cert.pem" 2>/dev/null
+	start_peer p 127.0.0.4 "$PORT" tls
+	for i in 1 2 3; do queue_put alice@example.test "ok$i@d4.test" <"$MSG" >/dev/null; done
+	run_relay -c 1
+	assert_success
+	[ "$(grep -c '^TLS-STARTED$' "$BATS_TEST_TMPDIR/p.log")" -eq 1 ]
+	[ "$(grep -c '^MAIL' "$BATS_TEST_TMPDIR/p.log")" -eq 3 ]
+	[ "$(grep -c 'relay=mx.d4.test ip=127.0.0.4 tls=yes' <<<"$output")" -eq 3 ]
+	[ "$(grep -c 'result=sent' <<<"$output")" -eq 3 ]
+}
+
 @test "relay: daemon wakes on the trigger FIFO and stops on SIGTERM" {
 	start_sink sink 127.0.0.2 "$PORT"
 	mail-relay -r "$ROOT" 2>"$BATS_TEST_TMPDIR/daemon.log" &

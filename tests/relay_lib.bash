@@ -118,7 +118,9 @@ sink_files() {
 # in the middle of DATA), dropfinal (takes the whole message, closes
 # before the final reply), hugemulti (EHLO reply of 1000 lines), size100
 # (announces SIZE 100), greet421, tls (offers STARTTLS; needs
-# $BATS_TEST_TMPDIR/cert.pem and key.pem).
+# $BATS_TEST_TMPDIR/cert.pem and key.pem), oneshot (closes the
+# connection after the reply to the final dot, as a server with a short
+# idle timeout would), rset500 (refuses RSET).
 PEER_PY=$(cat <<'PY'
 import socket, ssl, sys, time
 name, ip, port, mode, tmp = sys.argv[1:6]
@@ -191,10 +193,12 @@ def session(conn):
             if mode == "dropfinal":
                 return
             send("250 2.0.0 queued as X%d\r\n" % nmsg)
+            if mode == "oneshot":
+                return
         elif u == "QUIT":
             send("221 2.0.0 bye\r\n"); return
         elif u == "RSET":
-            send("250 2.0.0 ok\r\n")
+            send("500 5.5.1 no RSET here\r\n" if mode == "rset500" else "250 2.0.0 ok\r\n")
         else:
             send("502 5.5.2 what\r\n")
 while True:

@@ -73,6 +73,7 @@ struct qenv {
 	char auth[ADDR_MAX + 1];	/* "" = none */
 	int held;
 	int dsn;
+	int warned;			/* a delay warning went out */
 	size_t nrcpt, cap;
 	struct qrcpt *rcpt;
 };

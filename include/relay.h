@@ -19,7 +19,9 @@
  * Configuration (ROOT/etc, all optional; seconds unless said):
  *	queuelifetime (432000), retry-min (900), retry-max (14400),
  *	smtpport (25), ipv4only (0), smtp-timeout (cap on every SMTP wait),
- *	bounce-size (bytes of the original quoted whole in a bounce).
+ *	bounce-size (bytes of the original quoted whole in a bounce),
+ *	delaywarning (0: off; else a delay warning DSN goes to the sender
+ *	once, on the first failed attempt this long after arrival).
  */
 #ifndef MAILKIT_RELAY_H
 #define MAILKIT_RELAY_H
@@ -44,6 +46,7 @@ struct relay_conf {
 	int v4only;
 	int timeout_cap_ms;		/* 0: RFC 5321 timeouts */
 	unsigned long long bounce_size;
+	time_t delay_warning;		/* 0: no delay warnings */
 	int force;			/* every todo recipient is due */
 	struct relay_cache *cache;	/* sessions kept open between the
 					 * messages of one delivery process;
@@ -92,6 +95,11 @@ void relay_remote(const struct relay_conf *rc, const struct qenv *e,
  * sent: null sender loop, Auto-Submitted), -1 try again later. */
 int relay_bounce(const struct relay_conf *rc, const struct qenv *e,
     int msgfd, const struct relay_result *res, const size_t *idx, size_t n);
+/* Queue a delay warning (Action: delayed) for the recipients of e still
+ * to do, with their last status and reply: 0 queued (or rightly not
+ * sent: null sender, Auto-Submitted), -1 try again later. */
+int relay_warn(const struct relay_conf *rc, const struct qenv *e,
+    int msgfd);
 /* fork and execve argv[0] with fds in/out/err as 0/1/2 (-1: keep) and
  * every other descriptor left to close-on-exec.  pid or -1. */
 pid_t relay_spawn(char *const *argv, int in, int out, int err);

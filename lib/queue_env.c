@@ -98,7 +98,8 @@ qenv_format(const struct qenv *e, struct buf *out)
 		return -1;
 	if ((*e->auth && buf_addf(out, "auth\t%s\n", e->auth) < 0) ||
 	    (e->held && buf_adds(out, "held\t1\n") < 0) ||
-	    (e->dsn && buf_adds(out, "dsn\t1\n") < 0))
+	    (e->dsn && buf_adds(out, "dsn\t1\n") < 0) ||
+	    (e->warned && buf_adds(out, "warned\t1\n") < 0))
 		return -1;
 	for (i = 0; i < e->nrcpt; i++) {
 		r = &e->rcpt[i];
@@ -201,6 +202,8 @@ parse_record(struct qenv *e, char *line)
 		return e->held = strcmp(f[1], "1") == 0, 0;
 	if (strcmp(f[0], "dsn") == 0)
 		return e->dsn = strcmp(f[1], "1") == 0, 0;
+	if (strcmp(f[0], "warned") == 0)
+		return e->warned = strcmp(f[1], "1") == 0, 0;
 	return 0;	/* unknown records from a newer version: kept out */
 }
 

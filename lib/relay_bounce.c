@@ -47,46 +47,85 @@ auto_replied(int fd)
 	return strncasecmp(v, "auto-replied", 12) == 0;
 }
 
+/* The failure records in b, as a file mail-bounce can open. */
 static int
-records(const struct qenv *e, const struct relay_result *res,
-    const size_t *idx, size_t n)
+records_fd(struct buf *b)
 {
-	struct buf b = BUF_INIT;
-	struct dsn_rcpt r;
-	size_t i;
-	int fd;
+	int fd = memfd_create("mailkit-failures", 0);
 
-	for (i = 0; i < n; i++) {
-		memset(&r, 0, sizeof r);
-		str_copy(r.rcpt, sizeof r.rcpt, e->rcpt[idx[i]].addr);
-		str_copy(r.status, sizeof r.status, res[idx[i]].status);
-		str_copy(r.diag, sizeof r.diag, res[idx[i]].diag);
-		str_copy(r.remote, sizeof r.remote, res[idx[i]].host);
-		r.last = time(NULL);
-		if (dsn_format_record(&r, &b) < 0) {
-			buf_free(&b);
-			return -1;
-		}
-	}
-	fd = memfd_create("mailkit-failures", 0);
-	if (fd >= 0 && fd_write_all(fd, b.s, b.len) < 0) {
+	if (fd >= 0 && fd_write_all(fd, b->s, b->len) < 0) {
 		close(fd);
 		fd = -1;
 	}
-	buf_free(&b);
+	buf_free(b);
 	return fd;
+}
+
+static int
+add_record(struct buf *b, const char *rcpt, const char *status,
+    const char *diag, const char *remote)
+{
+	struct dsn_rcpt r;
+
+	memset(&r, 0, sizeof r);
+	str_copy(r.rcpt, sizeof r.rcpt, rcpt);
+	str_copy(r.status, sizeof r.status, status);
+	str_copy(r.diag, sizeof r.diag, diag);
+	str_copy(r.remote, sizeof r.remote, remote);
+	r.last = time(NULL);
+	return dsn_format_record(&r, b);
+}
+
+/* This attempt's failures. */
+static int
+failure_records(const struct qenv *e, const struct relay_result *res,
+    const size_t *idx, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (add_record(&b, e->rcpt[idx[i]].addr, res[idx[i]].status,
+		    res[idx[i]].diag, res[idx[i]].host) < 0) {
+			buf_free(&b);
+			return -1;
+		}
+	return records_fd(&b);
+}
+
+/* The recipients still to do, with the last status the envelope holds;
+ * *n gets their number. */
+static int
+delay_records(const struct qenv *e, size_t *n)
+{
+	struct buf b = BUF_INIT;
+	const struct qrcpt *q;
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < e->nrcpt; i++) {
+		q = &e->rcpt[i];
+		if (q->state != Q_TODO || q->status[0] != '4')
+			continue;
+		if (add_record(&b, q->addr, q->status, q->diag, "") < 0) {
+			buf_free(&b);
+			return -1;
+		}
+		(*n)++;
+	}
+	return records_fd(&b);
 }
 
 /* mail-bounce ... < message | mail-submit -f '' to.  0 when both said 0. */
 static int
 pipeline(const struct relay_conf *rc, const struct qenv *e, int recfd,
-    const char *to)
+    const char *to, int warn)
 {
 	char bounce[PATH_MAX], submit[PATH_MAX], failfile[64], arrival[32];
 	char size[32], mess[PATH_MAX];
 	char *bargv[] = { bounce, "-r", (char *)rc->root, "-f", (char *)to,
 	    "-F", failfile, "-a", arrival, "-q", (char *)e->id, "-l", size,
-	    NULL };
+	    warn ? "-w" : NULL, NULL };
 	char *sargv[] = { submit, "-r", (char *)rc->root, "-f", "",
 	    (char *)to, NULL };
 	int p[2] = { -1, -1 }, in = -1, rb = -1, rs = -1;
@@ -145,15 +184,41 @@ relay_bounce(const struct relay_conf *rc, const struct qenv *e, int msgfd,
 		    "Auto-Submitted: auto-replied");
 		return 0;
 	}
-	fd = records(e, res, idx, n);
+	fd = failure_records(e, res, idx, n);
 	if (fd < 0)
 		return -1;
-	r = pipeline(rc, e, fd, to);
+	r = pipeline(rc, e, fd, to, 0);
 	close(fd);
 	if (r < 0)
 		note(e, "bounce-deferred", "reason",
 		    "mail-bounce or mail-submit failed");
 	else
 		note(e, to == e->sender ? "bounce" : "double-bounce", "to", to);
+	return r;
+}
+
+int
+relay_warn(const struct relay_conf *rc, const struct qenv *e, int msgfd)
+{
+	size_t n;
+	int fd, r;
+
+	if (e->sender[0] == '\0' || e->dsn)
+		return 0;	/* nobody to warn, or a bounce itself */
+	if (auto_replied(msgfd)) {
+		note(e, "delay-warning-suppressed", "reason",
+		    "Auto-Submitted: auto-replied");
+		return 0;
+	}
+	fd = delay_records(e, &n);
+	if (fd < 0)
+		return -1;
+	r = n > 0 ? pipeline(rc, e, fd, e->sender, 1) : 0;
+	close(fd);
+	if (r < 0)
+		note(e, "delay-warning-deferred", "reason",
+		    "mail-bounce or mail-submit failed");
+	else if (n > 0)
+		note(e, "delay-warning", "to", e->sender);
 	return r;
 }

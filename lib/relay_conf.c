@@ -43,7 +43,7 @@ self_dir(char *out, size_t size)
 int
 relay_conf_load(struct relay_conf *rc, const char *root, const char *bindir)
 {
-	unsigned long long life, rmin, rmax, port, v4, cap, bsize;
+	unsigned long long life, rmin, rmax, port, v4, cap, bsize, warn;
 	const char *env = getenv("MAILKIT_BIN");
 
 	memset(rc, 0, sizeof *rc);
@@ -61,7 +61,8 @@ relay_conf_load(struct relay_conf *rc, const char *root, const char *bindir)
 	    number(root, "etc/ipv4only", 0, 1, &v4) < 0 ||
 	    number(root, "etc/smtp-timeout", 0, 3600, &cap) < 0 ||
 	    number(root, "etc/bounce-size", DSN_FULL_MAX, 1ULL << 30,
-	    &bsize) < 0)
+	    &bsize) < 0 ||
+	    number(root, "etc/delaywarning", 0, 1ULL << 32, &warn) < 0)
 		return -1;
 	if (port == 0 || rmin == 0)
 		return errno = EINVAL, -1;
@@ -72,6 +73,7 @@ relay_conf_load(struct relay_conf *rc, const char *root, const char *bindir)
 	rc->v4only = (int)v4;
 	rc->timeout_cap_ms = (int)cap * 1000;
 	rc->bounce_size = bsize;
+	rc->delay_warning = (time_t)warn;
 	return 0;
 }
 

@@ -191,6 +191,26 @@ bounce_failures(struct job *j)
 	free(idx);
 }
 
+/* Once a recipient has waited delay_warning seconds, its sender hears
+ * that the mail is late: one warning per message, for the recipients
+ * then still to do. */
+static void
+warn_delayed(struct job *j)
+{
+	time_t after = j->rc->delay_warning;
+	size_t i, late = 0;
+
+	if (after == 0 || j->e.warned || j->now - j->e.arrival < after)
+		return;
+	for (i = 0; i < j->e.nrcpt; i++)
+		late += j->tried[i] && j->e.rcpt[i].state == Q_TODO;
+	if (late == 0 || relay_warn(j->rc, &j->e, j->fd) < 0)
+		return;
+	j->e.warned = 1;
+	j->dirty = 1;
+	save(j);
+}
+
 static int
 finished(const struct qenv *e)
 {
@@ -264,6 +284,7 @@ relay_message(const struct relay_conf *rc, const char *id,
 	do_local(&j);
 	do_remote(&j, stop);
 	bounce_failures(&j);
+	warn_delayed(&j);
 	if (finished(&j.e) && queue_remove(rc->root, id) < 0)
 		r = -1;
 out:

@@ -241,6 +241,45 @@ teardown() {
 	assert_line --partial "result=failed status=4.4.7"
 }
 
+@test "relay: etc/delaywarning: one delay warning (Action: delayed) once a recipient waits that long" {
+	start_peer p 127.0.0.4 "$PORT" mixed
+	bin=$(fake_bin)
+	echo 3600 >"$ROOT/etc/delaywarning"
+	# younger than the delay: no warning
+	young=$(QUEUE_ARRIVAL=$(( $(date +%s) - 600 )) queue_put alice@example.test temp1@d4.test <"$MSG")
+	run mail-relay -r "$ROOT" -1 -b "$bin"
+	assert_success
+	[ ! -e "$BATS_TEST_TMPDIR/submitted.1.args" ]
+	! grep -q '^warned' "$(env_file "$young")"
+	rm "$(env_file "$young")" "$(mess_file "$young")"
+	# two hours old: ok1 delivered, temp1 deferred and warned about
+	id=$(QUEUE_ARRIVAL=$(( $(date +%s) - 7200 )) queue_put alice@example.test ok1@d4.test temp1@d4.test <"$MSG")
+	run mail-relay -r "$ROOT" -1 -b "$bin"
+	assert_success
+	assert_line --partial "event=delay-warning qid=$id"
+	[ "$(cat "$BATS_TEST_TMPDIR/submitted.1.args")" = "[-r][$ROOT][-f][][alice@example.test]" ]
+	w=$BATS_TEST_TMPDIR/submitted.1.msg
+	grep -q '^To: <\?alice@example.test>\?' "$w"
+	grep -q '^Action: delayed' "$w"
+	grep -q '^Final-Recipient: rfc822; temp1@d4.test' "$w"
+	grep -q '^Status: 4.2.1' "$w"
+	! grep -q 'ok1@d4.test' <(sed -n '/^Content-Type: message\/delivery-status/,/^--/p' "$w")
+	grep -q '^warned	1$' "$(env_file "$id")"
+	run env_rcpt "$id" temp1@d4.test
+	[[ "$output" == "todo 1 "* ]]
+	# the next failed attempt sends no second warning
+	run mail-relay -r "$ROOT" -1 -f -b "$bin"
+	run env_rcpt "$id" temp1@d4.test
+	[[ "$output" == "todo 2 "* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/submitted.2.args" ]
+	# mail from <> gets none
+	nul=$(QUEUE_ARRIVAL=$(( $(date +%s) - 7200 )) queue_put "" temp2@d4.test <"$MSG")
+	run mail-relay -r "$ROOT" -1 -b "$bin"
+	run env_rcpt "$nul" temp2@d4.test
+	[[ "$output" == "todo 1 "* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/submitted.2.args" ]
+}
+
 @test "relay: null MX fails 5.1.10, NXDOMAIN 5.1.2, MX naming an IP 5.4.4" {
 	bin=$(fake_bin)
 	id=$(queue_put alice@example.test a@null.test b@nowhere.test c@iplit.test <"$MSG")

@@ -23,6 +23,7 @@ t_env_roundtrip(void)
 	str_copy(e.id, sizeof e.id, "abc123");	/* test code: literal fits */
 	e.arrival = 1700000000;
 	e.held = 1;
+	e.warned = 1;
 	CHECK(qenv_add_rcpt(&e, "a@example.test") == 0);
 	CHECK(qenv_add_rcpt(&e, "b@remote.test") == 0);
 	e.rcpt[1].state = Q_FAILED;
@@ -34,6 +35,7 @@ t_env_roundtrip(void)
 	CHECK_STR(f.id, "abc123");
 	CHECK_STR(f.sender, "");
 	CHECK(f.arrival == 1700000000 && f.held == 1 && f.dsn == 0);
+	CHECK(f.warned == 1);
 	CHECK(f.nrcpt == 2);
 	CHECK_STR(f.rcpt[0].addr, "a@example.test");
 	CHECK(f.rcpt[0].state == Q_TODO && f.rcpt[0].status[0] == '\0');

@@ -19,7 +19,7 @@
 #include "str.h"
 
 static const char usage[] =
-    "mail-bounce [-r ROOT] -f SENDER -F FAILFILE [-w] [-a ARRIVAL] [-q QID]"
+    "[-r ROOT] -f SENDER -F FAILFILE [-w] [-a ARRIVAL] [-q QID]"
     " [-l BYTES] < original > dsn";
 
 static void
@@ -109,6 +109,7 @@ main(int argc, char **argv)
 		case 'r': root = optarg; break;
 		case 'V': print_version();
 		case 'w': d.warn = 1; break;
+		case 'h': print_usage(usage);
 		default: die_usage(usage);
 		}
 	}

@@ -73,6 +73,7 @@ main(int argc, char **argv)
 		case 'u': user = optarg; break;
 		case 'f': parse_sender(optarg, sender, sizeof sender); break;
 		case 'V': print_version();
+		case 'h': print_usage(usage);
 		default: die_usage(usage);
 		}
 	}

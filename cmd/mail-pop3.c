@@ -12,7 +12,7 @@
 #include "tls.h"
 
 static const char usage[] =
-    "mail-pop3 [-r ROOT] [-u USER] [-T] [-a CHECKPASSWORD]";
+    "[-r ROOT] [-u USER] [-T] [-a CHECKPASSWORD]";
 
 int
 main(int argc, char **argv)
@@ -30,6 +30,7 @@ main(int argc, char **argv)
 		case 'u': user = optarg; break;
 		case 'a': checkpw = optarg; break;
 		case 'V': print_version();
+		case 'h': print_usage(usage);
 		default: die_usage(usage);
 		}
 	}

@@ -261,6 +261,7 @@ main(int argc, char **argv)
 		case 'j': fmt = QLIST_JSON; break;
 		case 'w': wait_tenths = parse_wait(optarg); break;
 		case 'V': print_version();
+		case 'h': print_usage(usage);
 		default: die_usage(usage);
 		}
 	}

@@ -18,7 +18,7 @@
 #include "str.h"
 
 static const char usage[] =
-    "mail-relay [-r ROOT] [-1] [-f] [-4] [-c N] [-b BINDIR] [-u USER] [-v]"
+    "[-r ROOT] [-1] [-f] [-4] [-c N] [-b BINDIR] [-u USER] [-v]"
     " [ID...]";
 
 static volatile sig_atomic_t stop;
@@ -85,6 +85,7 @@ main(int argc, char **argv)
 		case 'u': user = optarg; break;
 		case 'V': print_version();
 		case 'v': o.verbose = 1; break;
+		case 'h': print_usage(usage);
 		default: die_usage(usage);
 		}
 	}

@@ -83,6 +83,7 @@ main(int argc, char **argv)
 		case 'u': mode = UNTRAIN; cls = parse_class(optarg); break;
 		case 'v': s.verbose++; break;
 		case 'V': print_version();
+		case 'h': print_usage(usage);
 		default: die_usage(usage);
 		}
 	}

@@ -17,7 +17,7 @@
 #include "tls.h"
 
 static const char usage[] =
-    "mail-submit [-r ROOT] [-u USER] -bs [-S] [-T]\n"
+    "[-r ROOT] [-u USER] -bs [-S] [-T]\n"
     "       mail-submit [-r ROOT] [-t] [-i] [-f SENDER] [-F NAME] "
     "[RCPT ...] < message\n"
     "       mail-submit [-r ROOT] -bp";
@@ -88,6 +88,7 @@ main(int argc, char **argv)
 		case 'S': submission = 1; break;
 		case 'T': tls = 1; break;
 		case 'V': print_version();
+		case 'h': print_usage(usage);
 		default: die_usage(usage);
 		}
 	}

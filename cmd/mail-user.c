@@ -112,6 +112,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'V': print_version();
+		case 'h': print_usage(usage);
 		default: die_usage(usage);
 		}
 	}

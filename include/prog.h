@@ -23,8 +23,10 @@ void die_sys(int code, const char *fmt, ...)
 /* "prog: message" on stderr. */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print "usage: ..." and exit 64. */
+/* Print "usage: prog USAGE" on stderr and exit 64 (a usage error). */
 void die_usage(const char *usage) __attribute__((noreturn));
+/* The same on stdout and exit 0: what -h asks for. */
+void print_usage(const char *usage) __attribute__((noreturn));
 /* Print "prog mailkit VERSION" and exit 0. */
 void print_version(void) __attribute__((noreturn));
 

@@ -78,16 +78,29 @@ warnx_(const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-die_usage(const char *usage)
+static void
+write_usage(int fd, const char *usage)
 {
 	char msg[1024];
 	int n = snprintf(msg, sizeof msg, "usage: %s %s\n", prog_name(), usage);
 
 	if (n > 0)
-		(void)fd_write_all(2, msg, (size_t)n < sizeof msg ? (size_t)n
+		(void)fd_write_all(fd, msg, (size_t)n < sizeof msg ? (size_t)n
 		    : sizeof msg - 1);
+}
+
+void
+die_usage(const char *usage)
+{
+	write_usage(2, usage);
 	exit(EX_USAGE);
+}
+
+void
+print_usage(const char *usage)
+{
+	write_usage(1, usage);
+	exit(0);
 }
 
 void

@@ -106,6 +106,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
 	ln -sf mail-submit $(DESTDIR)$(BINDIR)/sendmail
+	ln -sf mail-submit $(DESTDIR)$(BINDIR)/mailq
 	for p in $(MANPAGES); do \
 	    s=$${p##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	    install -m 644 $$p $(DESTDIR)$(MANDIR)/man$$s; done

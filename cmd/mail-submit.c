@@ -69,6 +69,8 @@ main(int argc, char **argv)
 	int ch, submission = 0, tls = 0, r;
 
 	prog_init(argv[0]);
+	if (strcmp(prog_name(), "mailq") == 0)
+		mode = "p";	/* mailq is sendmail -bp */
 	memset(&o, 0, sizeof o);
 	while ((ch = getopt(argc, argv, "b:tif:F:o:B:N:R:vUr:u:STL:hV")) != -1) {
 		switch (ch) {

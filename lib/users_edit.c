@@ -298,11 +298,31 @@ users_edit_set_extra(struct users_edit *u, const char *address,
 	return rewrite(u, address, &c);
 }
 
+/* The owner a new etc/users gets when root makes it: the owner of etc/,
+ * the mail user of the installation (root's own etc/ keeps root). */
+static int
+owner_of_dir(const char *path, struct stat *st)
+{
+	char dir[PATH_MAX], *slash;
+
+	if (str_copy(dir, sizeof dir, path) < 0)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return stat(".", st);
+	*slash = '\0';
+	return stat(dir[0] ? dir : "/", st);
+}
+
 static int
 write_tmp(const char *tmp, const struct buf *text, const struct stat *old)
 {
 	mode_t mode = old ? old->st_mode & 07777 : 0640;
+	struct stat dir;
 	int fd, saved;
+
+	if (old == NULL && geteuid() == 0 && owner_of_dir(tmp, &dir) == 0)
+		old = &dir;	/* its uid and gid, not its mode */
 
 	/* a leftover of a crash (we hold the lock) is replaced, never
 	 * written through: it could be a link to another file */

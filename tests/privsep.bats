@@ -89,3 +89,33 @@ s.quit()' "$PORT"
 	assert_failure
 	refute_output --partial '+OK'
 }
+
+@test "privsep: the README deployment: root owned by the mail user, accounts added by root, mail flows as that user" {
+	# a root made as README.md's "Deploying on a real host" says, with
+	# nobody as the mail user; nothing here is made world-readable
+	R=$BATS_TEST_TMPDIR/deploy
+	mkdir -p "$R/etc/tls" "$R/mail" "$R/queue"
+	echo mx.example.test >"$R/etc/me"
+	echo example.test >"$R/etc/domains"
+	chown -R nobody:nogroup "$R"
+	chmod 750 "$R"
+	echo 'pw-of-carol' | mail-user -r "$R" add carol@example.test
+	# etc/users made by root belongs to the mail user and only it
+	[ "$(stat -c '%U %a' "$R/etc/users")" = "nobody 640" ]
+	[ "$(stat -c %U "$R/mail/example.test/carol")" = nobody ]
+	# SMTP as nobody
+	run mail-submit -r "$R" -u nobody -bs < <(printf 'EHLO c\r\nMAIL FROM:<x@remote.test>\r\nRCPT TO:<carol@example.test>\r\nDATA\r\nSubject: deployed\r\n\r\nhello carol\r\n.\r\nQUIT\r\n')
+	assert_line --partial "250 2.0.0"
+	refute_line --partial "451"
+	# the runner delivers as nobody
+	run mail-relay -r "$R" -u nobody -1 -b "$MAILKIT_BIN"
+	assert_success
+	f=$(find "$R/mail/example.test/carol/new" -type f)
+	[ -n "$f" ] && [ "$(stat -c %U "$f")" = nobody ]
+	grep -q '^hello carol' "$f"
+	# POP3 as nobody
+	run mail-pop3 -r "$R" -u nobody < <(printf 'USER carol@example.test\r\nPASS pw-of-carol\r\nSTAT\r\nRETR 1\r\nDELE 1\r\nQUIT\r\n')
+	assert_line --regexp '^\+OK 1 [0-9]+'
+	assert_line --partial 'hello carol'
+	[ -z "$(find "$R/mail/example.test/carol/new" "$R/mail/example.test/carol/cur" -type f)" ]
+}

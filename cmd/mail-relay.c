@@ -97,6 +97,7 @@ main(int argc, char **argv)
 		    root);
 	rc.force = force;
 	rc.v4only |= v4;
+	rc.verbose = o.verbose;
 	if (queue_init(root) < 0)
 		die_sys(EX_TEMPFAIL, "cannot set up the queue in %s/queue",
 		    root);

@@ -48,6 +48,7 @@ struct relay_conf {
 	unsigned long long bounce_size;
 	time_t delay_warning;		/* 0: no delay warnings */
 	int force;			/* every todo recipient is due */
+	int verbose;			/* -v: log scans and SMTP sessions */
 	struct relay_cache *cache;	/* sessions kept open between the
 					 * messages of one delivery process;
 					 * NULL: none (relay_cache.h) */

@@ -152,6 +152,26 @@ open_session(struct hop *h, struct smtpc *c, const char *host,
 	return auth(h, c, host, ip, sa);
 }
 
+/* -v: one line when a session is opened or taken again. */
+static void
+log_session(const struct hop *h, const struct relay_session *s,
+    const char *what)
+{
+	struct logrec lr;
+
+	if (!h->rc->verbose)
+		return;
+	log_begin(&lr, "smtp-session");
+	log_str(&lr, "action", what);
+	log_str(&lr, "qid", h->e->id);
+	log_str(&lr, "domain", h->domain);
+	log_str(&lr, "relay", s->host);
+	log_str(&lr, "ip", s->ip);
+	log_str(&lr, "tls", s->c.tls != NULL ? "yes" : "no");
+	log_num(&lr, "transactions", s->uses);
+	log_end(&lr);
+}
+
 /* One transaction on an open session: every recipient gets its result;
  * then the session goes back to the cache, or ends. */
 static void
@@ -199,6 +219,7 @@ try_addr(struct hop *h, const char *host, const struct sockaddr_storage *sa)
 	}
 	(void)str_copy(s->host, sizeof s->host, host);
 	(void)str_copy(s->ip, sizeof s->ip, ip);
+	log_session(h, s, "open");
 	transact(h, s);
 	return 0;
 }
@@ -325,6 +346,7 @@ relay_remote(const struct relay_conf *rc, const struct qenv *e,
 	 * new connection. */
 	s = relay_cache_take(rc->cache, domain);
 	if (s != NULL) {
+		log_session(&h, s, "reuse");
 		transact(&h, s);
 		return;
 	}

@@ -207,14 +207,34 @@ done:
 	return rc;
 }
 
+/* -v: what a scan found. */
+static void
+log_scan(const struct runner *r)
+{
+	struct logrec lr;
+
+	if (!r->rc->verbose)
+		return;
+	log_begin(&lr, "scan");
+	log_num(&lr, "due", r->ndue);
+	log_num(&lr, "batches", r->nbatch);
+	log_num(&lr, "next_in", r->wake > time(NULL) ?
+	    (uint64_t)(r->wake - time(NULL)) : 0);
+	log_end(&lr);
+}
+
 static int
 scan(struct runner *r)
 {
+	int rc;
+
 	r->ndue = r->nextdue = 0;
 	r->wake = 0;
 	if (queue_each(r->rc->root, look, r) < 0)
 		return -1;
-	return make_batches(r);
+	rc = make_batches(r);
+	log_scan(r);
+	return rc;
 }
 
 static void

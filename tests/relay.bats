@@ -578,8 +578,13 @@ while True:
 	for i in 1 2 3 4 5; do
 		printf 'Subject: m%s\n\nbody %s\n' "$i" "$i" | queue_put alice@example.test "ok$i@d4.test" >/dev/null
 	done
-	run_relay -c 1
+	run_relay -c 1 -v
 	assert_success
+	# -v tells what happened
+	assert_line --partial "event=scan due=5 batches=1 "
+	[ "$(grep -c 'event=smtp-session action=open .*domain=d4.test relay=mx.d4.test ip=127.0.0.4 tls=no transactions=0' <<<"$output")" -eq 1 ]
+	[ "$(grep -c 'event=smtp-session action=reuse .*domain=d4.test' <<<"$output")" -eq 4 ]
+	assert_line --partial "action=reuse"
 	[ "$(grep -c '^EHLO' "$BATS_TEST_TMPDIR/p.log")" -eq 1 ]
 	[ "$(grep -c '^MAIL FROM' "$BATS_TEST_TMPDIR/p.log")" -eq 5 ]
 	[ "$(grep -c '^RSET' "$BATS_TEST_TMPDIR/p.log")" -eq 4 ]

@@ -27,6 +27,7 @@ buf_reserve(struct buf *b, size_t extra)
 	s = realloc(b->s, cap);
 	if (s == NULL)
 		return -1;
+	s[b->len] = '\0';	/* a fresh allocation holds no NUL yet */
 	b->s = s;
 	b->cap = cap;
 	return 0;

@@ -97,7 +97,8 @@ io_fill(struct io *io)
 		return io->err == IO_EOF ? 0 : -1;
 	io->in_pos = io->in_len = 0;
 	for (;;) {
-		if (!(io->tr && io->tr->pending(io->tr->ctx) > 0)) {
+		if (!(io->tr && io->tr->pending &&
+		    io->tr->pending(io->tr->ctx) > 0)) {
 			wait = read_wait(io);
 			w = wait < 0 ? 0 : io_wait(io->fd_in, POLLIN, wait);
 			if (w <= 0) {
@@ -173,6 +174,11 @@ raw_write_all(struct io *io, const char *p, size_t n)
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			io->err = IO_ERROR;
+			return -1;
+		}
+		if (r == 0) {	/* the transport's stream has ended */
+			errno = EPIPE;
 			io->err = IO_ERROR;
 			return -1;
 		}

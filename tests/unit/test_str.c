@@ -1,8 +1,7 @@
-/* Unit tests: str and buf. */
+/* Unit tests: str (buf has its own, test_buf.c). */
 #include <errno.h>
 #include <stdint.h>
 
-#include "buf.h"
 #include "str.h"
 #include "tap.h"
 
@@ -54,26 +53,6 @@ t_case(void)
 	CHECK(!mem_equal_ct("abc", "abd", 3));
 }
 
-static void
-t_buf_grows_and_keeps_nul(void)
-{
-	struct buf b = BUF_INIT;
-	int i;
-
-	for (i = 0; i < 1000; i++)
-		CHECK(buf_add(&b, "x\0y", 3) == 0);
-	CHECK(b.len == 3000);
-	CHECK(b.s[3000] == '\0');
-	CHECK(b.s[1] == '\0' && b.s[2] == 'y');
-	buf_truncate(&b, 1);
-	CHECK_MEM(b.s, b.len, "x");
-	CHECK(buf_addf(&b, "%d-%s", 7, "z") == 0);
-	CHECK_STR(b.s, "x7-z");
-	CHECK(buf_reserve(&b, SIZE_MAX) == -1);
-	CHECK_STR(b.s, "x7-z");
-	buf_free(&b);
-}
-
 int
 main(void)
 {
@@ -81,6 +60,5 @@ main(void)
 	RUN(t_checked_arith);
 	RUN(t_to_u64);
 	RUN(t_case);
-	RUN(t_buf_grows_and_keeps_nul);
 	return tap_done();
 }

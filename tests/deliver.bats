@@ -288,6 +288,29 @@ PY
 	chmod 0755 "$MD/tmp"
 }
 
+@test "deliver: a read-only mbox gives 75 with 4.3.0, the mbox unchanged byte for byte" {
+	mail-deliver bob@example.test <"$BATS_TEST_TMPDIR/msg"
+	chmod 0444 "$MB"
+	cp -p "$MB" "$BATS_TEST_TMPDIR/before"
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null || skip "setpriv missing: cannot test permissions as root"
+		d=$BATS_TEST_TMPDIR
+		while [ "$d" != / ]; do chmod a+x "$d"; d=$(dirname "$d"); done
+		chmod -R a+rX "$ROOT" "$BATS_TEST_TMPDIR"
+		chown -R 65534:65534 "$ROOT/mail"
+		run setpriv --reuid=65534 --regid=65534 --clear-groups env MAILKIT_ROOT="$ROOT" "$MAILKIT_BIN/mail-deliver" bob@example.test <"$BATS_TEST_TMPDIR/msg"
+	else
+		run mail-deliver bob@example.test <"$BATS_TEST_TMPDIR/msg"
+	fi
+	[ "$status" -eq 75 ]
+	assert_output --regexp '4\.[0-9]+\.[0-9]+ '
+	assert_output --partial '4.3.0 cannot write mailbox'
+	cmp "$MB" "$BATS_TEST_TMPDIR/before"
+	[ "$(stat -c '%a %s %Y' "$MB")" = "$(stat -c '%a %s %Y' "$BATS_TEST_TMPDIR/before")" ]
+	# no lock or temporary file left beside it
+	[ "$(ls -A "$(dirname "$MB")")" = "$(basename "$MB")" ]
+}
+
 @test "deliver: a full disk gives 75 with 4.3.1, Maildir and mbox left as they were" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
 	MNT="$BATS_TEST_TMPDIR/small"
@@ -313,13 +336,18 @@ PY
 }
 
 @test "deliver: memory stays flat on a 64 MiB message" {
-	head -c 48000000 /dev/zero | tr '\0' 'a' | fold -w 998 >"$BATS_TEST_TMPDIR/body"
-	{ printf 'Subject: big\n\n'; cat "$BATS_TEST_TMPDIR/body"; } >"$BATS_TEST_TMPDIR/big"
+	size=$((64 * 1024 * 1024))
+	line=$(printf '%0998d' 0 | tr 0 a)
+	# header (14 bytes), 998-byte lines cut to fit, a final newline
+	{ printf 'Subject: big\n\n'; yes "$line" | head -c $((size - 15)); echo; } >"$BATS_TEST_TMPDIR/big"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/big")" -eq "$size" ]
 	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/rss" mail-deliver alice@example.test bob@example.test <"$BATS_TEST_TMPDIR/big"
 	rss=$(tail -1 "$BATS_TEST_TMPDIR/rss")
 	echo "peak RSS ${rss} KiB" >&3
 	f=$(one_new)
-	[ "$(stat -c %s "$f")" -gt 48000000 ]
+	[ "$(stat -c %s "$f")" -gt "$size" ]
+	[ "$(stat -c %s "$MB")" -gt "$size" ]
+	[ "$(tail -n 1 "$f")" = "$(printf '%025d' 0 | tr 0 a)" ]
 	if [ "${SANITIZE:-0}" != 1 ]; then [ "$rss" -lt 8192 ]; fi
 }
 

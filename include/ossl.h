@@ -37,7 +37,9 @@
 	X(SSL_ctrl) X(SSL_set1_host) X(SSL_accept) X(SSL_connect)	\
 	X(SSL_read) X(SSL_write) X(SSL_pending) X(SSL_get_error)	\
 	X(SSL_shutdown) X(SSL_get_version) X(SSL_get_current_cipher)	\
-	X(SSL_CIPHER_get_name)
+	X(SSL_CIPHER_get_name) X(SSL_get0_param)			\
+	X(X509_VERIFY_PARAM_set1_ip_asc) X(SSL_get_verify_result)	\
+	X(X509_verify_cert_error_string)
 
 struct ossl {
 #define OSSL_MEMBER(f) __typeof__(&f) f;

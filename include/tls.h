@@ -3,7 +3,8 @@
  *
  * Server side (STARTTLS, STLS, implicit TLS on 465/995): certificate and
  * key from ROOT/etc/tls/cert.pem and key.pem.  Client side (mail-relay):
- * SNI sent, verification against the system CA store when asked.
+ * SNI sent for a host name, verification against the system CA store
+ * when asked.
  *
  *	if (!tls_server_available(root)) reply 454;
  *	io_discard_input(io);              // never process pipelined bytes
@@ -31,9 +32,12 @@ int tls_server_available(const char *root);
 struct tls *tls_server_start(struct io *io, const char *root, char *err,
     size_t errsize);
 
-/* Handshake as client.  sni may be NULL.  verify: check the peer's
- * certificate chain against the system CA store and its name against
- * sni.  NULL on failure, with a reason in err. */
+/* Handshake as client.  sni, the peer's name, may be NULL.  A host name
+ * is sent as SNI; an IP address is not (RFC 6066).  verify: check the
+ * peer's certificate chain against the system CA store (OpenSSL's default
+ * paths: SSL_CERT_FILE and SSL_CERT_DIR name others) and that it names
+ * sni, host name or IP address.  NULL on failure, with a reason in err
+ * ("certificate not trusted: hostname mismatch", ...). */
 struct tls *tls_client_start(struct io *io, const char *sni, int verify,
     char *err, size_t errsize);
 

@@ -1,11 +1,12 @@
 /* route: static routes and TLS policy per domain; see include/route.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "buf.h"
 #include "conf.h"
 #include "route.h"
-#include "safefile.h"
 #include "sasl.h"
 #include "str.h"
 
@@ -99,6 +100,7 @@ parse_hostport(const char *w, struct route *r)
 	    port == 0 || port > 65535)
 		return -1;
 	r->port = (unsigned)port;
+	r->smtps = port == 465;	/* RFC 8314: the submissions port */
 	return 0;
 }
 
@@ -152,30 +154,114 @@ route_tls_policy(const char *root, const char *domain)
 	return TLS_VERIFY;	/* a line we cannot read: be strict */
 }
 
+/* A password file is a regular file of the mail user that nobody else
+ * may read or change.  0, or -1 with the reason in why. */
+static int
+check_secret(int fd, const char *path, char *why, size_t whysize)
+{
+	struct stat st;
+	int e;
+
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		(void)str_fmt(why, whysize, "cannot read %s: %s", path,
+		    strerror(e));
+		return errno = e, -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		(void)str_fmt(why, whysize, "%s is not a regular file "
+		    "(mode %06o)", path, (unsigned)st.st_mode);
+	else if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH))
+		(void)str_fmt(why, whysize, "%s has mode %04o: group or "
+		    "others may read or write it (chmod 600)", path,
+		    (unsigned)(st.st_mode & 07777));
+	else if (st.st_uid != geteuid())
+		(void)str_fmt(why, whysize, "%s belongs to uid %u, not to "
+		    "the mail user (uid %u)", path, (unsigned)st.st_uid,
+		    (unsigned)geteuid());
+	else
+		return 0;
+	return errno = EPERM, -1;
+}
+
+/* The whole file into b (it must be shorter than size): 0 or -1. */
+static int
+read_all(int fd, char *b, size_t size, size_t *len)
+{
+	ssize_t r;
+
+	*len = 0;
+	while (*len < size) {
+		r = read(fd, b + *len, size - *len);
+		if (r == 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r > 0)
+			*len += (size_t)r;
+	}
+	return errno = EFBIG, -1;
+}
+
+/* First line user, second line password. */
+static int
+parse_secret(char *b, size_t len, char *user, size_t usize, char *pass,
+    size_t psize)
+{
+	char *nl = memchr(b, '\n', len), *end;
+
+	if (nl == NULL)
+		return -1;
+	end = memchr(nl + 1, '\n', len - (size_t)(nl + 1 - b));
+	if (end == NULL)
+		end = b + len;
+	if (str_copyn(user, usize, b, str_rtrim(b, (size_t)(nl - b))) < 0 ||
+	    str_copyn(pass, psize, nl + 1, str_rtrim(nl + 1,
+	    (size_t)(end - nl - 1))) < 0 || user[0] == '\0' ||
+	    pass[0] == '\0')
+		return -1;
+	return 0;
+}
+
+int
+route_auth_read(const char *path, char *user, size_t usize, char *pass,
+    size_t psize, char *why, size_t whysize)
+{
+	char b[4096];
+	size_t len = 0;
+	int fd, r = -1, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		e = errno;
+		(void)str_fmt(why, whysize, "cannot read %s: %s", path,
+		    strerror(e));
+		return errno = e, -1;
+	}
+	if (check_secret(fd, path, why, whysize) < 0)
+		e = errno;
+	else if (read_all(fd, b, sizeof b, &len) < 0) {
+		e = errno;
+		(void)str_fmt(why, whysize, "cannot read %s: %s", path,
+		    strerror(e));
+	} else if (parse_secret(b, len, user, usize, pass, psize) < 0) {
+		e = EINVAL;
+		(void)str_fmt(why, whysize, "%s: want a user name line and "
+		    "a password line", path);
+	} else
+		r = e = 0;
+	mem_wipe(b, sizeof b);
+	close(fd);
+	errno = e;
+	return r;
+}
+
 int
 route_auth_load(const char *path, char *user, size_t usize, char *pass,
     size_t psize)
 {
-	struct buf b = BUF_INIT;
-	char *nl, *end;
-	int r = -1;
+	char why[PATH_MAX + 128];
 
-	if (sf_read_small(path, 4096, &b) < 0)
-		return -1;
-	nl = b.s ? memchr(b.s, '\n', b.len) : NULL;
-	if (nl != NULL) {
-		end = memchr(nl + 1, '\n', b.len - (size_t)(nl + 1 - b.s));
-		if (end == NULL)
-			end = b.s + b.len;
-		if (str_copyn(user, usize, b.s, str_rtrim(b.s,
-		    (size_t)(nl - b.s))) == 0 &&
-		    str_copyn(pass, psize, nl + 1, str_rtrim(nl + 1,
-		    (size_t)(end - nl - 1))) == 0 && user[0] && pass[0])
-			r = 0;
-	}
-	mem_wipe(b.s, b.len);
-	buf_free(&b);
-	if (r < 0)
-		errno = EINVAL;
-	return r;
+	return route_auth_read(path, user, usize, pass, psize, why,
+	    sizeof why);
 }

@@ -1,4 +1,5 @@
 /* tls: OpenSSL under an io; see include/tls.h. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -141,8 +142,16 @@ tls_free(struct tls *t)
 static struct tls *
 attach(struct tls *t, int r, char *err, size_t errsize)
 {
+	long v;
+
 	if (r != 1) {
-		say(err, errsize, "TLS handshake failed");
+		v = ossl.SSL_get_verify_result(t->ssl);
+		if (v != X509_V_OK)
+			(void)str_fmt(err, errsize, "certificate not trusted: %s",
+			    ossl.X509_verify_cert_error_string(v));
+		else
+			say(err, errsize, "TLS handshake failed");
+		ossl.ERR_clear_error();
 		t->io->err = IO_ERROR;
 		tls_free(t);
 		return NULL;
@@ -222,6 +231,32 @@ tls_server_start(struct io *io, const char *root, char *err, size_t errsize)
 	return attach(t, ossl.SSL_accept(t->ssl), err, errsize);
 }
 
+static int
+is_ip_literal(const char *s)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+/* The peer's name: SNI and, when verifying, what its certificate must
+ * name.  An IP address is never sent as SNI (RFC 6066 section 3); the
+ * certificate must then carry that address.  0 or -1. */
+static int
+peer_name(struct tls *t, const char *name, int verify)
+{
+	if (is_ip_literal(name)) {
+		if (verify && ossl.X509_VERIFY_PARAM_set1_ip_asc(
+		    ossl.SSL_get0_param(t->ssl), name) != 1)
+			return -1;
+		return 0;
+	}
+	if (ossl.SSL_ctrl(t->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+	    TLSEXT_NAMETYPE_host_name, (void *)name) != 1)
+		return -1;
+	return verify && ossl.SSL_set1_host(t->ssl, name) != 1 ? -1 : 0;
+}
+
 struct tls *
 tls_client_start(struct io *io, const char *sni, int verify, char *err,
     size_t errsize)
@@ -249,11 +284,11 @@ tls_client_start(struct io *io, const char *sni, int verify, char *err,
 		say(err, errsize, "cannot set up TLS");
 		return NULL;
 	}
-	if (sni != NULL && *sni != '\0') {
-		(void)ossl.SSL_ctrl(t->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
-		    TLSEXT_NAMETYPE_host_name, (void *)sni);
-		if (verify)
-			ossl.SSL_set1_host(t->ssl, sni);
+	if (sni != NULL && *sni != '\0' && peer_name(t, sni, verify) < 0) {
+		(void)str_fmt(err, errsize, "cannot set up TLS for %s", sni);
+		ossl.ERR_clear_error();
+		tls_free(t);
+		return NULL;
 	}
 	return attach(t, ossl.SSL_connect(t->ssl), err, errsize);
 }

@@ -318,3 +318,126 @@ wait_postfix_mail() {
 	done
 	return 1
 }
+
+# A private test CA for certificate verification: test_ca makes
+# $BATS_TEST_TMPDIR/ca.pem (and ca.key) once; test_cert SAN [DAYS] makes
+# $BATS_TEST_TMPDIR/cert.pem and key.pem signed by it, for SAN
+# ("DNS:mx.d4.test", "IP:127.0.0.4"), valid DAYS days (-1: expired).
+# mail-relay trusts the CA when the test exports SSL_CERT_FILE=ca.pem
+# (OpenSSL's default verify paths).
+test_ca() {
+	local d=$BATS_TEST_TMPDIR
+	[ -f "$d/ca.pem" ] && return 0
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -days 2 -subj "/CN=mailkit test CA" -keyout "$d/ca.key" \
+	    -out "$d/ca.pem" 2>/dev/null
+}
+
+test_cert() {
+	local d=$BATS_TEST_TMPDIR
+	test_ca || return 1
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -subj "/CN=${1#*:}" -keyout "$d/key.pem" -out "$d/cert.csr" 2>/dev/null &&
+	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\n' "$1" >"$d/cert.ext" &&
+	openssl x509 -req -in "$d/cert.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+	    -CAcreateserial -days "${2:-1}" -extfile "$d/cert.ext" \
+	    -out "$d/cert.pem" 2>/dev/null
+}
+
+# An SMTP peer with TLS and AUTH.  start_tls_peer NAME IP PORT MODE
+# [MECHS]: MODE starttls (offers STARTTLS) or smtps (TLS from the first
+# byte); MECHS the AUTH mechanisms its EHLO reply offers ("PLAIN LOGIN",
+# "LOGIN"; none when empty), any credentials accepted.  Needs
+# $BATS_TEST_TMPDIR/cert.pem and key.pem.  Writes to NAME.log every
+# command, "SNI name" (or "SNI -") at each handshake, "CREDENTIALS MECH
+# user password" after AUTH and "ERROR ..." when a session fails (as a
+# refused handshake does); each message to NAME.msgN.
+TLS_PEER_PY=$(cat <<'PY'
+import base64, socket, ssl, sys
+name, ip, port, mode, mechs, tmp = sys.argv[1:7]
+log = open("%s/%s.log" % (tmp, name), "a", buffering=1)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(tmp + "/cert.pem", tmp + "/key.pem")
+def note_sni(sock, sni, c):
+    log.write("SNI %s\n" % (sni or "-"))	# None: go on with the handshake
+ctx.sni_callback = note_sni
+srv = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET)
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind((ip, int(port)))
+srv.listen(5)
+nmsg = 0
+FIXED = {"MAIL": "250 2.1.0 ok", "RCPT": "250 2.1.5 ok", "RSET": "250 2.0.0 ok",
+         "QUIT": "221 2.0.0 bye"}
+def b64(s):
+    return base64.b64decode(s).decode("utf-8")
+def session(conn):
+    global nmsg
+    if mode == "smtps":
+        conn = ctx.wrap_socket(conn, server_side=True)
+    f = conn.makefile("rb")
+    def send(s):
+        conn.sendall(s.encode())
+    def get():
+        l = f.readline()
+        if not l:
+            raise EOFError("peer closed")
+        return l.decode("latin-1").rstrip("\r\n")
+    send("220 tlspeer ESMTP\r\n")
+    while True:
+        cmd = get()
+        log.write(cmd + "\n")
+        u = cmd.upper()
+        if u.startswith("EHLO"):
+            ext = ["SIZE 10000000"]
+            if mode == "starttls" and not isinstance(conn, ssl.SSLSocket):
+                ext.append("STARTTLS")
+            if mechs:
+                ext.append("AUTH " + mechs)
+            send("250-tlspeer\r\n" + "".join("250-%s\r\n" % e for e in ext[:-1]) + "250 %s\r\n" % ext[-1])
+        elif u == "STARTTLS":
+            send("220 2.0.0 go ahead\r\n")
+            conn = ctx.wrap_socket(conn, server_side=True)
+            f = conn.makefile("rb")
+            log.write("TLS-STARTED\n")
+        elif u.startswith("AUTH PLAIN "):
+            _, user, pw = b64(cmd[11:]).split("\0")
+            log.write("CREDENTIALS PLAIN %s %s\n" % (user, pw))
+            send("235 2.7.0 ok\r\n")
+        elif u == "AUTH LOGIN":
+            send("334 VXNlcm5hbWU6\r\n")
+            user = b64(get())
+            send("334 UGFzc3dvcmQ6\r\n")
+            log.write("CREDENTIALS LOGIN %s %s\n" % (user, b64(get())))
+            send("235 2.7.0 ok\r\n")
+        elif u == "DATA":
+            send("354 go ahead\r\n")
+            data = b""
+            while True:
+                l = f.readline()
+                if not l or l == b".\r\n":
+                    break
+                data += l
+            nmsg += 1
+            open("%s/%s.msg%d" % (tmp, name, nmsg), "wb").write(data)
+            send("250 2.0.0 queued as T%d\r\n" % nmsg)
+        else:
+            verb = u.split(" ")[0]
+            send(FIXED.get(verb, "502 5.5.2 what") + "\r\n")
+            if verb == "QUIT":
+                return
+def serve(c):
+    with c:
+        try:
+            session(c)
+        except Exception as e:
+            log.write("ERROR %r\n" % e)
+while True:
+    serve(srv.accept()[0])
+PY
+)
+
+start_tls_peer() {
+	start_bg "$1" python3 -c "$TLS_PEER_PY" "$1" "$2" "$3" "$4" "${5:-}" \
+	    "$BATS_TEST_TMPDIR"
+	wait_ip_port "$2" "$3"
+}

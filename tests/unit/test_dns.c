@@ -130,6 +130,7 @@ t_auth_file(void)
 
 	str_fmt(p, sizeof p, "%s/etc/auth", root);
 	put("etc/auth", "me@example.org\nse cret\n");
+	CHECK(chmod(p, 0600) == 0);	/* only the mail user may read it */
 	CHECK(route_auth_load(p, user, sizeof user, pass, sizeof pass) == 0);
 	CHECK_STR(user, "me@example.org");
 	CHECK_STR(pass, "se cret");

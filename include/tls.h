@@ -34,10 +34,11 @@ struct tls *tls_server_start(struct io *io, const char *root, char *err,
 
 /* Handshake as client.  sni, the peer's name, may be NULL.  A host name
  * is sent as SNI; an IP address is not (RFC 6066).  verify: check the
- * peer's certificate chain against the system CA store (OpenSSL's default
- * paths: SSL_CERT_FILE and SSL_CERT_DIR name others) and that it names
- * sni, host name or IP address.  NULL on failure, with a reason in err
- * ("certificate not trusted: hostname mismatch", ...). */
+ * peer's certificate chain against the system CA store (OpenSSL's
+ * default paths: SSL_CERT_FILE and SSL_CERT_DIR name others) and that it
+ * names sni, host name or IP address (so verify needs sni).  NULL on
+ * failure, with a reason in err ("certificate not trusted: hostname
+ * mismatch", ...). */
 struct tls *tls_client_start(struct io *io, const char *sni, int verify,
     char *err, size_t errsize);
 

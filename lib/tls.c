@@ -263,6 +263,7 @@ tls_client_start(struct io *io, const char *sni, int verify, char *err,
 {
 	SSL_CTX *ctx;
 	struct tls *t;
+	int bad;
 
 	if (ready(io, err, errsize) < 0)
 		return NULL;
@@ -284,8 +285,13 @@ tls_client_start(struct io *io, const char *sni, int verify, char *err,
 		say(err, errsize, "cannot set up TLS");
 		return NULL;
 	}
-	if (sni != NULL && *sni != '\0' && peer_name(t, sni, verify) < 0) {
-		(void)str_fmt(err, errsize, "cannot set up TLS for %s", sni);
+	if (sni == NULL || *sni == '\0')
+		bad = verify;	/* no name to check the certificate against */
+	else
+		bad = peer_name(t, sni, verify) < 0;
+	if (bad) {
+		(void)str_fmt(err, errsize, "cannot set up TLS for the peer "
+		    "name \"%s\"", sni ? sni : "");
 		ossl.ERR_clear_error();
 		tls_free(t);
 		return NULL;

@@ -17,6 +17,14 @@
  * appended), cur/ is listed and sorted by name; sizes come from ",S="
  * in the name, else from stat.  The UIDL is the base name (the part
  * before ':').  A session lock is an flock on the Maildir directory.
+ * RETR of a file whose size is no longer the one listed is refused
+ * (mbx_check), and no more than the listed size is ever sent.
+ * UPDATE is made atomic by a roll-forward journal (pop3_journal.c):
+ * MAILDIR/mailkit-pop3-update names the files to remove, written to
+ * mailkit-pop3-update.tmp, fsync'd and renamed before the first unlink,
+ * removed after cur/ is fsync'd.  mbx_open replays a journal left by a
+ * crash before it lists the Maildir, under the session lock; replayed,
+ * rejected, rejected_name and journal say what it did, for the log.
  *
  * mbox (mbox_index.c): indexed in one pass under mboxlock (mboxlock.h).
  * A message starts at a line "From " that begins the file or follows an
@@ -67,6 +75,11 @@ struct mbx {
 	struct mbx_msg *msg;
 	size_t n, cap;
 	struct buf names;	/* NUL-terminated strings */
+	/* Maildir: what mbx_open did with an UPDATE journal */
+	const char *journal;	/* NULL: there was none */
+	size_t replayed;	/* names taken from it */
+	size_t rejected;	/* names refused (not a plain cur/ new/ name) */
+	char rejected_name[64];	/* the first one refused, cut */
 };
 
 /* Open and index the mailbox at path; when absent, a Maildir is created
@@ -97,6 +110,14 @@ int mbx_add_name(struct mbx *m, const char *s, size_t n, uint32_t *off);
 int maildir_open(struct mbx *m, const char **err);
 int maildir_update(struct mbx *m, const char **err);
 int mbox_open(struct mbx *m, const char **err);
+/* The UPDATE journal of a Maildir (m->lockfd: the Maildir, m->dirfd:
+ * cur/): write it durably for the messages marked deleted; replay and
+ * remove one left by a crash; remove it after the UPDATE.  0 or -1. */
+int maildir_journal_write(struct mbx *m);
+int maildir_journal_replay(struct mbx *m, const char **err);
+int maildir_journal_remove(struct mbx *m);
+/* Test-only: SIGKILL itself when MAILKIT_TEST_CRASH names point. */
+void mbx_test_crash(const char *point);
 int mbox_update(struct mbx *m, const char **err);
 /* Index an mbox read from fd, bytes [0, size), into m. 0 or -1. */
 int mbox_index(struct mbx *m, int fd, uint64_t size);

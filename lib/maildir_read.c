@@ -175,17 +175,21 @@ maildir_open(struct mbx *m, const char **err)
 		return -1;
 	m->dirfd = openat(m->lockfd, "cur", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC);
-	if (m->dirfd < 0 || move_new(m->lockfd, m->dirfd) < 0)
+	if (m->dirfd < 0 || maildir_journal_replay(m, err) < 0)
+		return -1;
+	*err = "cannot open the Maildir";
+	if (move_new(m->lockfd, m->dirfd) < 0)
 		return -1;
 	*err = "cannot list the Maildir";
 	return list_cur(m);
 }
 
-int
-maildir_update(struct mbx *m, const char **err)
+/* Unlink the deleted files of cur/ and sync it.  0 or -1. */
+static int
+unlink_deleted(struct mbx *m)
 {
 	size_t i;
-	int failed = 0;
+	int failed = 0, first = 1;
 
 	for (i = 0; i < m->n; i++) {
 		if (!m->msg[i].deleted)
@@ -193,9 +197,37 @@ maildir_update(struct mbx *m, const char **err)
 		if (unlinkat(m->dirfd, m->names.s + m->msg[i].name, 0) < 0 &&
 		    errno != ENOENT)
 			failed = 1;
+		if (first)
+			mbx_test_crash("pop3-update-mid-unlink");
+		first = 0;
 	}
 	if (fsync(m->dirfd) < 0)
 		failed = 1;
-	*err = "some messages could not be removed";
 	return failed ? -1 : 0;
+}
+
+/* Decided by the journal, done by the unlinks; a crash in between is
+ * completed by the next login (maildir_journal_replay). */
+int
+maildir_update(struct mbx *m, const char **err)
+{
+	size_t i;
+
+	for (i = 0; i < m->n && !m->msg[i].deleted; i++)
+		;
+	if (i == m->n)
+		return 0;
+	*err = "cannot write the UPDATE journal; nothing deleted";
+	if (maildir_journal_write(m) < 0)
+		return -1;
+	mbx_test_crash("pop3-update-after-journal");
+	if (unlink_deleted(m) < 0) {
+		*err = "some messages could not be removed yet; the next "
+		    "login removes them";
+		return -1;
+	}
+	/* the deletions are durable; a journal left behind only names
+	 * files that are gone */
+	(void)maildir_journal_remove(m);
+	return 0;
 }

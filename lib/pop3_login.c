@@ -121,6 +121,25 @@ failed(struct pop3 *p, const char *method, const char *reply)
 	return 0;
 }
 
+/* What the login did with an UPDATE journal that a crash left. */
+static void
+log_journal(struct pop3 *p)
+{
+	struct logrec r;
+
+	if (p->mbx.journal == NULL)
+		return;
+	log_begin(&r, "update-journal");
+	log_str(&r, "user", p->user);
+	log_str(&r, "result", p->mbx.journal);
+	log_num(&r, "replayed", p->mbx.replayed);
+	log_num(&r, "rejected", p->mbx.rejected);
+	if (p->mbx.rejected > 0)
+		log_str(&r, "first_rejected", p->mbx.rejected_name);
+	log_end(&r);
+	p->mbx.journal = NULL;
+}
+
 static int
 open_mailbox(struct pop3 *p, const char *method)
 {
@@ -135,6 +154,7 @@ open_mailbox(struct pop3 *p, const char *method)
 	    mbx_open(&p->mbx, path, fmt, &err) < 0) {
 		int inuse = errno == EWOULDBLOCK;
 
+		log_journal(p);
 		mbx_close(&p->mbx);
 		log_login(p, method, inuse ? "in-use" : "error", err);
 		p->have_user = 0;
@@ -142,6 +162,7 @@ open_mailbox(struct pop3 *p, const char *method)
 		    err);
 		return 0;
 	}
+	log_journal(p);
 	p->state = POP3_TRANSACTION;
 	log_login(p, method, "ok", NULL);
 	pop3_reply(p, "+OK %zu messages", p->mbx.n);

@@ -90,8 +90,30 @@ mbx_open(struct mbx *m, const char *path, enum mailbox_format absent_format,
 static int
 open_file(struct mbx *m, size_t i)
 {
+	/* O_NONBLOCK: a FIFO put there must not hang the session */
 	return openat(m->dirfd, m->names.s + m->msg[i].name,
-	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+}
+
+/* The file at fd is a regular file of the size listed.  0 or -1. */
+static int
+same_size(struct mbx *m, size_t i, int fd, const char **err)
+{
+	static char why[128];
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*err = "message file is not a regular file";
+		return -1;
+	}
+	if ((uint64_t)st.st_size == m->msg[i].size)
+		return 0;
+	(void)str_fmt(why, sizeof why, "message file changed behind the "
+	    "server's back (%llu octets listed, %llu now); not sent",
+	    (unsigned long long)m->msg[i].size,
+	    (unsigned long long)st.st_size);
+	*err = why;
+	return -1;
 }
 
 int
@@ -114,6 +136,11 @@ mbx_check(struct mbx *m, size_t i, const char **err)
 		*err = "message file vanished";
 		return -1;
 	}
+	if (same_size(m, i, m->msgfd, err) < 0) {
+		close(m->msgfd);
+		m->msgfd = -1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -129,7 +156,9 @@ mbx_send(struct mbx *m, size_t i, struct io *io, int64_t lines)
 	m->msgfd = -1;
 	if (fd < 0)
 		return -1;
-	r = pop3_stream(io, fd, 0, UINT64_MAX, 0, lines);
+	/* the size listed and checked; a file cut meanwhile is a short
+	 * read (-1), bytes appended meanwhile are not sent */
+	r = pop3_stream(io, fd, 0, m->msg[i].size, 0, lines);
 	close(fd);
 	return r;
 }

@@ -364,6 +364,57 @@ maildir_files() {
 	[ "$(maildir_files)" -eq 0 ]
 }
 
+@test "pop3: a Maildir file truncated or appended to during a session is refused, the session goes on" {
+	for i in 1 2 3; do
+		deliver alice@example.test "$BATS_TEST_TMPDIR/m$i"
+	done
+	pop3 <<<"$login_alice"$'QUIT\r' >/dev/null
+	cur="$ROOT/mail/example.test/alice/cur"
+	f1=$(ls "$cur" | sort -V | sed -n 1p)
+	f2=$(ls "$cur" | sort -V | sed -n 2p)
+	f3=$(ls "$cur" | sort -V | sed -n 3p)
+	size=$(stat -c %s "$cur/$f1")
+	# a FIFO whose name claims 10 octets: RETR must not wait for a writer
+	mkfifo "$cur/9999999999.fifo,S=10:2,"
+	run timeout 20 python3 -c '
+import subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+def say(c):
+    if c:
+        p.stdin.write(c + b"\r\n"); p.stdin.flush()
+    l = p.stdout.readline()
+    sys.stdout.buffer.write(l)
+    if l.startswith(b"+OK") and c and c.split()[0] in (b"RETR", b"LIST"):
+        while l not in (b".\r\n", b""):
+            l = p.stdout.readline()
+            sys.stdout.buffer.write(l)
+for c in (None, b"USER alice@example.test", b"PASS secret", b"LIST"):
+    say(c)
+open(sys.argv[-2], "r+b").truncate(20)
+open(sys.argv[-1], "ab").write(b"appended behind the back\n")
+for c in (b"RETR 1", b"RETR 2", b"TOP 2 0", b"RETR 4", b"NOOP", b"RETR 3", b"DELE 1", b"QUIT"):
+    say(c)
+' sh -c 'exec mail-pop3 -r "$0"' "$ROOT" "$cur/$f1" "$cur/$f2"
+	assert_success
+	printf '%s\n' "$output" | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --index 2 "+OK 4 messages"
+	assert_line "-ERR message file changed behind the server's back ($size octets listed, 20 now); not sent"
+	appended=$((size + 25))
+	assert_line "-ERR message file changed behind the server's back ($size octets listed, $appended now); not sent"
+	[ "$(grep -c "^-ERR message file changed behind the server's back ($size octets listed, $appended now); not sent$" "$BATS_TEST_TMPDIR/out")" -eq 2 ]
+	assert_line "-ERR message file is not a regular file"
+	assert_line "+OK $size octets"
+	assert_line "+OK 1 messages deleted, 3 left"
+	# the untouched message 3 came whole, in wire form
+	wire_of "$cur/$f3" | tr -d '\r' >"$BATS_TEST_TMPDIR/want3"
+	sed -n "/^+OK $size octets\$/,/^\.\$/p" "$BATS_TEST_TMPDIR/out" | sed '1d;$d' >"$BATS_TEST_TMPDIR/got3"
+	cmp "$BATS_TEST_TMPDIR/want3" "$BATS_TEST_TMPDIR/got3"
+	# the changed files stay as the other program left them
+	[ ! -e "$cur/$f1" ]
+	[ "$(tail -n 1 "$cur/$f2")" = "appended behind the back" ]
+}
+
 @test "pop3: -a runs a checkpassword program on fd 3" {
 	cat >"$BATS_TEST_TMPDIR/cpw" <<-'EOF'
 	#!/bin/bash
@@ -372,10 +423,15 @@ maildir_files() {
 	IFS= read -r -d '' stamp <&3
 	echo "$user $stamp" >>"${0%/*}/cpw.log"
 	[ "$pass" = temp ] && exit 111
-	[ "$user" = alice@example.test ] && [ "$pass" = other ] && exec "$@"
+	# what it sets for the program it runs is not seen by mail-pop3
+	[ "$user" = alice@example.test ] && [ "$pass" = other ] &&
+	    HOME=${0%/*}/home exec "$@"
 	exit 1
 	EOF
 	chmod +x "$BATS_TEST_TMPDIR/cpw"
+	mkdir -p "$BATS_TEST_TMPDIR/home/Maildir/new" "$BATS_TEST_TMPDIR/home/Maildir/cur"
+	cp "$BATS_TEST_TMPDIR/m2" "$BATS_TEST_TMPDIR/home/Maildir/new/1.x"
+	cp "$BATS_TEST_TMPDIR/m3" "$BATS_TEST_TMPDIR/home/Maildir/new/2.x"
 	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
 	run pop3 -a "$BATS_TEST_TMPDIR/cpw" <<<$'USER alice@example.test\r\nPASS secret\r\nUSER alice@example.test\r\nPASS temp\r\nUSER alice@example.test\r\nPASS other\r\nSTAT\r\nQUIT\r'
 	assert_line --index 2 "-ERR [AUTH] authentication failed"

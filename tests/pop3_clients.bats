@@ -131,15 +131,37 @@ p.quit()
 	assert_failure
 }
 
-fetch() {
-	local rc="$BATS_TEST_TMPDIR/fetchmailrc" keep=$1
+# The MDA fetchmail runs: it keeps the bytes fetchmail hands over, one
+# file per message in $BATS_TEST_TMPDIR/fetched/N, and appends them to the
+# mbox $1, mboxrd style.
+fetch_mda() {
 	cat >"$BATS_TEST_TMPDIR/mda" <<-'EOF'
 	#!/bin/sh
-	# append stdin to the mbox $1, mboxrd style
+	d=${1%/*}/fetched
+	mkdir -p "$d"
+	n=$(($(ls "$d" | wc -l) + 1))
+	cat >"$d/$n"
 	{ echo "From fetchmail Mon Nov 23 21:44:25 2026"
-	  sed 's/^\(>*From \)/>\1/'; echo; } >>"$1"
+	  sed 's/^\(>*From \)/>\1/' "$d/$n"; echo; } >>"$1"
 	EOF
 	chmod +x "$BATS_TEST_TMPDIR/mda"
+}
+
+# fetched_is N FILE: message N that fetchmail handed over is FILE, byte
+# for byte, once fetchmail's own trace field is taken off.  fetchmail
+# adds exactly one header field at the top, a "Received: from 127.0.0.1"
+# line with its folded continuation lines (starting with white space);
+# it is checked and cut, and every other byte must be what was stored.
+fetched_is() {
+	local got="$BATS_TEST_TMPDIR/fetched/$1"
+	head -n 1 "$got" | grep -q '^Received: from 127\.0\.0\.1 '
+	awk 'NR == 1 { next } cut == 0 && /^[ \t]/ { next } { cut = 1; print }' \
+	    "$got" | cmp - "$2"
+}
+
+fetch() {
+	local rc="$BATS_TEST_TMPDIR/fetchmailrc" keep=$1
+	fetch_mda
 	cat >"$rc" <<-EOF
 	set no syslog
 	poll 127.0.0.1 service $PORT protocol pop3 uidl auth password
@@ -163,21 +185,36 @@ fetch() {
 	grep -q '^Subject: test 2$' "$BATS_TEST_TMPDIR/inbox"
 	grep -q '^>From the start$' "$BATS_TEST_TMPDIR/inbox"
 	grep -q '^\.a line with a dot$' "$BATS_TEST_TMPDIR/inbox"
-	[ "$(ls "$ROOT/mail/example.test/alice/cur" | wc -l)" -eq 2 ]
-	# with keep and uidl, a second run fetches nothing again
+	cur="$ROOT/mail/example.test/alice/cur"
+	[ "$(ls "$cur" | wc -l)" -eq 2 ]
+	fetched_is 1 "$cur/$(ls "$cur" | sort -V | sed -n 1p)"
+	fetched_is 2 "$cur/$(ls "$cur" | sort -V | sed -n 2p)"
+	# with keep and uidl, a second run fetches only the new message
 	deliver alice@example.test "$BATS_TEST_TMPDIR/m3"
 	run fetch keep
+	assert_success
 	[ "$(grep -c '^From fetchmail ' "$BATS_TEST_TMPDIR/inbox")" -eq 3 ]
-	[ "$(ls "$ROOT/mail/example.test/alice/cur" | wc -l)" -eq 3 ]
+	[ "$(ls "$cur" | wc -l)" -eq 3 ]
+	[ "$(ls "$BATS_TEST_TMPDIR/fetched" | wc -l)" -eq 3 ]
+	fetched_is 3 "$cur/$(ls "$cur" | sort -V | sed -n 3p)"
 }
 
 @test "clients: fetchmail without keep empties the mailbox" {
 	deliver alice@example.test "$BATS_TEST_TMPDIR/m1"
 	deliver alice@example.test "$BATS_TEST_TMPDIR/m2"
+	new="$ROOT/mail/example.test/alice/new"
+	mkdir "$BATS_TEST_TMPDIR/stored"
+	n=0
+	for f in $(ls "$new" | sort -V); do
+		n=$((n + 1))
+		cp "$new/$f" "$BATS_TEST_TMPDIR/stored/$n"
+	done
 	start_pop3
 	run fetch ""
 	assert_success
 	[ "$(grep -c '^From fetchmail ' "$BATS_TEST_TMPDIR/inbox")" -eq 2 ]
+	fetched_is 1 "$BATS_TEST_TMPDIR/stored/1"
+	fetched_is 2 "$BATS_TEST_TMPDIR/stored/2"
 	[ "$(ls "$ROOT/mail/example.test/alice/cur" "$ROOT/mail/example.test/alice/new" | grep -c .)" -eq 2 ]
 	run ls "$ROOT/mail/example.test/alice/cur"
 	assert_output ""
@@ -187,13 +224,21 @@ fetch() {
 @test "clients: fetchmail from an mbox without keep leaves an empty mbox" {
 	deliver bob@example.test "$BATS_TEST_TMPDIR/m1"
 	deliver bob@example.test "$BATS_TEST_TMPDIR/m2"
-	start_pop3
-	cat >"$BATS_TEST_TMPDIR/mda" <<-'EOF'
-	#!/bin/sh
-	{ echo "From fetchmail Mon Nov 23 21:44:25 2026"
-	  sed 's/^\(>*From \)/>\1/'; echo; } >>"$1"
+	# each message as stored, the way POP3 defines it: without its From_
+	# line and the empty line after it, one '>' less on ">From " lines
+	mkdir "$BATS_TEST_TMPDIR/stored"
+	python3 - "$ROOT/mail/example.test/bob" "$BATS_TEST_TMPDIR/stored" <<-'EOF'
+	import re, sys
+	data = open(sys.argv[1], "rb").read()
+	msgs = re.split(rb"(?m)^From [^\n]*\n", data)
+	assert msgs[0] == b"" and len(msgs) == 3, msgs
+	for i, m in enumerate(msgs[1:], 1):
+	    assert m.endswith(b"\n\n"), m
+	    m = re.sub(rb"(?m)^>(>*From )", rb"\1", m[:-1])
+	    open("%s/%d" % (sys.argv[2], i), "wb").write(m)
 	EOF
-	chmod +x "$BATS_TEST_TMPDIR/mda"
+	start_pop3
+	fetch_mda
 	cat >"$BATS_TEST_TMPDIR/rc" <<-EOF
 	poll 127.0.0.1 service $PORT protocol pop3 auth password
 	    user "bob@example.test" there is "$(id -un)" here password "secret"
@@ -205,6 +250,8 @@ fetch() {
 	assert_success
 	[ "$(grep -c '^From fetchmail ' "$BATS_TEST_TMPDIR/inbox")" -eq 2 ]
 	grep -q '^>>From quoted$' "$BATS_TEST_TMPDIR/inbox"
+	fetched_is 1 "$BATS_TEST_TMPDIR/stored/1"
+	fetched_is 2 "$BATS_TEST_TMPDIR/stored/2"
 	[ -f "$ROOT/mail/example.test/bob" ]
 	[ ! -s "$ROOT/mail/example.test/bob" ]
 }

@@ -50,6 +50,10 @@ struct spam_conf {
 	double bayes_scale;	/* score points of a Bayes probability of 1 */
 	double robs, robx;	/* Robinson's s and x */
 	double min_dev;		/* ignore tokens with |f - 0.5| below this */
+	double evidence;	/* known tokens for a full verdict: with
+				 * fewer, the probability is drawn to 0.5
+				 * by known / evidence */
+	size_t min_count;	/* tokens seen fewer times are unknown */
 	size_t max_disc;	/* most extreme tokens used */
 	size_t max_header;	/* header bytes scanned */
 	size_t max_body;	/* raw body bytes scanned */

@@ -45,8 +45,8 @@ double
 spam_combine(const struct spam_conf *c, const struct spam_count *k,
     size_t n, uint32_t nspam, uint32_t nham)
 {
-	double *f, lh = 0, ls = 0, p, h, s;
-	size_t i, used = 0;
+	double *f, lh = 0, ls = 0, p, h, s, r;
+	size_t i, used = 0, known = 0;
 
 	if (n == 0 || nspam == 0 || nham == 0)
 		return 0.5;
@@ -54,6 +54,9 @@ spam_combine(const struct spam_conf *c, const struct spam_count *k,
 	if (f == NULL)
 		return 0.5;
 	for (i = 0; i < n; i++) {
+		if ((size_t)k[i].spam + k[i].ham < c->min_count)
+			continue;	/* too rare to tell anything */
+		known++;
 		p = spam_token_prob(c, k[i], nspam, nham);
 		if (fabs(p - 0.5) >= c->min_dev)
 			f[used++] = p;
@@ -71,5 +74,10 @@ spam_combine(const struct spam_conf *c, const struct spam_count *k,
 		return 0.5;
 	s = 1.0 - spam_chi2q(-2.0 * ls, (unsigned)(2 * used));
 	h = 1.0 - spam_chi2q(-2.0 * lh, (unsigned)(2 * used));
-	return (s - h + 1.0) / 2.0;
+	r = (s - h + 1.0) / 2.0;
+	/* A short message holds little evidence, whatever its few tokens
+	 * say: mail unlike the training corpus must not be judged on it. */
+	if ((double)known < c->evidence)
+		r = 0.5 + (r - 0.5) * (double)known / c->evidence;
+	return r;
 }

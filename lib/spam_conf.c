@@ -40,12 +40,14 @@ spam_conf_default(struct spam_conf *c)
 {
 	memset(c, 0, sizeof *c);
 	c->required = 6.4;
-	c->unsure = 1.4;
+	c->unsure = 2.9;
 	c->reject = 0;
 	c->bayes_scale = 10.0;
 	c->robs = 0.1;
 	c->robx = 0.5;
 	c->min_dev = 0.2;
+	c->evidence = 80;
+	c->min_count = 1;
 	c->max_disc = 150;
 	c->max_header = 256 * 1024;
 	c->max_body = 1024 * 1024;
@@ -94,6 +96,7 @@ size_key(const char *k, const char *v, struct spam_conf *c)
 	{ "max_depth", offsetof(struct spam_conf, max_depth), 100 },
 	{ "max_tokens", offsetof(struct spam_conf, max_tokens), 1e6 },
 	{ "max_discriminators", offsetof(struct spam_conf, max_disc), 1e5 },
+	{ "min_count", offsetof(struct spam_conf, min_count), 1e6 },
 	{ "commit_every", offsetof(struct spam_conf, commit_every), 1e7 },
 	};
 	size_t i;
@@ -120,6 +123,7 @@ real_key(const char *k, const char *v, struct spam_conf *c)
 	{ "robs", offsetof(struct spam_conf, robs), 0.0001, 100 },
 	{ "robx", offsetof(struct spam_conf, robx), 0.01, 0.99 },
 	{ "min_dev", offsetof(struct spam_conf, min_dev), 0, 0.49 },
+	{ "evidence", offsetof(struct spam_conf, evidence), 0, 1000 },
 	};
 	size_t i;
 

@@ -19,7 +19,16 @@ ${2:-X-Extra: none}
 
 <html><body><p>Buy cheap viagra now! Limited offer, act now.</p>
 <a href="http://cheap-pills.example/buy?id=$1">Click here to order</a>
-<p>Unsubscribe: lottery winner casino money guaranteed $1</p></body></html>
+<p>Unsubscribe: lottery winner casino money guaranteed $1</p>
+<p>Dear friend, congratulations! You have been selected to receive an
+exclusive bonus prize. Claim your free gift card today, no credit check,
+risk free, double your income from home, lose weight fast, refinance
+your mortgage at the lowest rates, hot singles waiting, satisfaction
+guaranteed or your money back. Order within minutes: special discount,
+cheapest prices online, wholesale replica watches, instant approval,
+million dollars, urgent reply needed, confidential business proposal,
+bank transfer, beneficiary, inheritance, investment opportunity.</p>
+</body></html>
 MSG
 }
 
@@ -35,6 +44,15 @@ List-Id: <dev.project.example>
 Thanks for the patch $1.  I reviewed the makefile change and the
 compiler warnings are gone now.  Could you also update the changelog
 and rebase on the release branch before we merge it?
+
+The regression suite passed on amd64 and arm64, but the cross build
+for riscv still fails in the linker script: the symbol table section
+overflows after your refactoring of the allocator.  Maybe split the
+debug information, or keep the old alignment for that target only.
+Documentation for the new configure option is missing as well; a short
+paragraph in the manual page and an entry in the news file would do.
+I will tag the release candidate on Thursday if the continuous
+integration pipeline stays green until then.
 
 -- 
 Alice

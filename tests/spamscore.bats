@@ -149,8 +149,11 @@ teardown() {
 	[[ "$new0" == *"bayes=0.500000 "* ]]
 	run mail-spamscore -v -t ham "$M/new"
 	[[ "$output" == *"trained=1 unchanged=0"* ]]
+	# now it reads as ham; drawn towards 0.5 only because a message of
+	# six words is little evidence (evidence= in mail-spamscore(1))
 	run mail-spamscore -c -v <"$M/new"
-	[[ "$output" == *"BAYES_00"* ]]
+	b=$(sed -n 's/.* bayes=\([0-9.]*\) .*/\1/p' <<<"$output")
+	awk -v b="$b" 'BEGIN { exit !(b < 0.48) }'
 	run mail-spamscore -v -u ham "$M/new"
 	[[ "$output" == *"untrained=1 unchanged=0"* ]]
 	[ "$(mail-spamscore -c -v <"$M/new" || true)" = "$new0" ]

@@ -159,6 +159,7 @@ t_combine(void)
 	double p;
 
 	spam_conf_default(&c);
+	c.evidence = 0;		/* the plain chi-square combining first */
 	CHECK(fabs(spam_chi2q(0, 4) - 1.0) < 1e-9);
 	CHECK(fabs(spam_chi2q(2, 2) - exp(-1)) < 1e-9);
 	CHECK(spam_chi2q(10000, 300) < 1e-12);
@@ -170,6 +171,36 @@ t_combine(void)
 	CHECK(spam_combine(&c, h, 2, 100, 100) < 0.05);
 	CHECK(spam_combine(&c, k, 3, 0, 100) == 0.5);
 	CHECK(spam_combine(&c, k + 2, 1, 100, 100) == 0.5);
+}
+
+/* Few known tokens are little evidence: below evidence known tokens the
+ * probability is drawn to 0.5 by known / evidence; tokens seen fewer than min_count times
+ * count as unknown. */
+static void
+t_combine_evidence(void)
+{
+	struct spam_conf c;
+	struct spam_count k[3] = { { 50, 0 }, { 40, 1 }, { 1, 0 } };
+	double plain, shrunk;
+
+	spam_conf_default(&c);
+	c.evidence = 0;
+	plain = spam_combine(&c, k, 2, 100, 100);
+	c.evidence = 6;
+	shrunk = spam_combine(&c, k, 2, 100, 100);
+	CHECK(fabs(shrunk - (0.5 + (plain - 0.5) * 2.0 / 6.0)) < 1e-9);
+	c.evidence = 2;		/* enough known tokens: no change */
+	CHECK(fabs(spam_combine(&c, k, 2, 100, 100) - plain) < 1e-9);
+	/* the hapax k[2] is known with min_count 1, unknown with 2 */
+	c.evidence = 0;
+	c.min_count = 2;
+	CHECK(fabs(spam_combine(&c, k, 3, 100, 100) - plain) < 1e-9);
+	c.min_count = 1;
+	CHECK(fabs(spam_combine(&c, k, 3, 100, 100) - plain) > 1e-6);
+	/* the default draws a three-token message well towards 0.5 */
+	spam_conf_default(&c);
+	CHECK(c.evidence > 0);
+	CHECK(spam_combine(&c, k, 3, 100, 100) < 0.6);
 }
 
 static void
@@ -389,6 +420,7 @@ main(void)
 	RUN(t_html);
 	RUN(t_analyze);
 	RUN(t_combine);
+	RUN(t_combine_evidence);
 	RUN(t_status);
 	RUN(t_hfilter);
 	RUN(t_conf);

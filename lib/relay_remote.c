@@ -86,7 +86,7 @@ static int
 auth(struct hop *h, struct smtpc *c, const char *host, const char *ip,
     const struct sockaddr_storage *sa)
 {
-	char user[256], pass[256];
+	char user[256], pass[256], why[QDIAG_MAX - 16];
 	int code;
 
 	if (h->route.auth[0] == '\0')
@@ -98,10 +98,9 @@ auth(struct hop *h, struct smtpc *c, const char *host, const char *ip,
 		smtpc_quit(c);
 		return -1;
 	}
-	if (route_auth_load(h->route.auth, user, sizeof user, pass,
-	    sizeof pass) < 0) {
-		relay_set(&h->last, RELAY_TEMP, "4.3.5",
-		    "x-mailkit; cannot read %s", h->route.auth);
+	if (route_auth_read(h->route.auth, user, sizeof user, pass,
+	    sizeof pass, why, sizeof why) < 0) {
+		relay_set(&h->last, RELAY_TEMP, "4.3.5", "x-mailkit; %s", why);
 		smtpc_quit(c);
 		return -1;
 	}

@@ -6,22 +6,12 @@ load lib
 load relay_lib
 
 setup() {
-	relay_root
-	PORT=$(relay_free_port)
-	DNSPORT=$(relay_free_port)
-	echo "$PORT" >"$ROOT/etc/smtpport"
-	echo 2 >"$ROOT/etc/smtp-timeout"
-	local args=() n
-	for n in 2 3 4 5 6 7 8 9; do
-		args+=(--mx-host="d$n.test,mx.d$n.test,10" --host-record="mx.d$n.test,127.0.0.$n")
-	done
-	start_dns "$DNSPORT" --local=/test/ "${args[@]}" \
+	relay_setup \
 	    --mx-host=backup.test,mx1.backup.test,10 --host-record=mx1.backup.test,127.0.0.3 \
 	    --mx-host=backup.test,mx2.backup.test,20 --host-record=mx2.backup.test,127.0.0.2 \
 	    --host-record=plain.test,127.0.0.2 \
 	    --mx-host=null.test,.,0 \
 	    --mx-host=iplit.test,127.0.0.2,10
-	MSG=$BATS_TEST_TMPDIR/msg
 	printf 'From: alice@example.test\nTo: bob@d2.test\nSubject: hello\n\nfirst line\n.starts with a dot\n..two dots\n.\nlast line\n' >"$MSG"
 }
 

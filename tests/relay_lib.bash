@@ -441,3 +441,20 @@ start_tls_peer() {
 	    "$BATS_TEST_TMPDIR"
 	wait_ip_port "$2" "$3"
 }
+
+# The set-up both relay test files share: a root, free ports for SMTP
+# and DNS, a 2 s SMTP timeout, and dnsmasq answering dN.test MX
+# mx.dN.test -> 127.0.0.N (N = 2..9) plus the records given as arguments.
+relay_setup() {
+	relay_root
+	PORT=$(relay_free_port)
+	DNSPORT=$(relay_free_port)
+	echo "$PORT" >"$ROOT/etc/smtpport"
+	echo 2 >"$ROOT/etc/smtp-timeout"
+	local args=() n
+	for n in 2 3 4 5 6 7 8 9; do
+		args+=(--mx-host="d$n.test,mx.d$n.test,10" --host-record="mx.d$n.test,127.0.0.$n")
+	done
+	start_dns "$DNSPORT" --local=/test/ "${args[@]}" "$@"
+	MSG=$BATS_TEST_TMPDIR/msg
+}

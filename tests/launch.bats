@@ -291,7 +291,8 @@ svc_start() {
 @test "service: every directory has an executable run and log/run that sh accepts" {
 	local n=0 d
 	for d in "$S"/service/*/; do
-		[ -x "$d/run" ] && [ -x "$d/log/run" ]
+		[ -x "$d/run" ]
+		[ -x "$d/log/run" ]
 		sh -n "$d/run"
 		sh -n "$d/log/run"
 		head -n 1 "$d/run" | grep -qx '#!/bin/sh'
@@ -417,19 +418,32 @@ wait_delivered() {
 	[ "$(stat -c %U "$(grep -rl '^Subject: launch relay' "$ROOT/mail/example.test/alice/new")")" = nobody ]
 }
 
-@test "service */log/run: takes log lines, the log directory belongs to the log user" {
-	local d name
+@test "service */log/run: the log lines reach the logger, tagged with the service, in a directory of the log user" {
+	local d name real=
+	if command -v multilog >/dev/null || command -v s6-log >/dev/null || command -v svlogd >/dev/null; then
+		real=1
+	else
+		# none of multilog, s6-log, svlogd here: the script falls back to
+		# logger, replaced by one that writes down what it gets (no syslog)
+		mkdir -p "$T/fakebin"
+		printf '#!/bin/sh\n{ echo "args: $*"; cat; } >"%s/logger.out"\n' "$T" >"$T/fakebin/logger"
+		chmod +x "$T/fakebin/logger"
+	fi
 	for d in "$S"/service/*/log; do
 		name=$(basename "$(dirname "$d")")
 		mkdir -p "$T/logs/$name"
 		cp -a "$d" "$T/logs/$name/log"
 		# LOGUSER=mailkit -> LOGUSER=nobody, as in the run scripts
 		subst "$T/logs/$name/log/run" '^LOGUSER=mailkit$' 'LOGUSER=nobody'
+		rm -f "$T/logger.out"
 		printf 'prog=launch-test event=x name=%s\n' "$name" |
-			(cd "$T/logs/$name/log" && timeout 10 ./run)
+			(cd "$T/logs/$name/log" && PATH="$T/fakebin:$PATH" timeout 10 ./run)
 		[ "$(stat -c %U "$T/logs/$name/log/main")" = nobody ]
-		if command -v multilog >/dev/null || command -v s6-log >/dev/null || command -v svlogd >/dev/null; then
+		if [ -n "$real" ]; then
 			grep -q "event=x name=$name" "$T/logs/$name/log/main/current"
+		else
+			grep -qx "args: -t $name -p mail.info" "$T/logger.out"
+			grep -qx "prog=launch-test event=x name=$name" "$T/logger.out"
 		fi
 	done
 }
@@ -506,19 +520,19 @@ check_inetd() {
 @test "inetd.conf: a line with a program or an option that does not exist fails the check" {
 	store_message
 	sed 's| mail-pop3 /usr/local/sbin/mail-pop3 | mail-pop /usr/local/sbin/mail-pop |' "$S/inetd.conf" >"$T/bad1"
-	! cmp -s "$S/inetd.conf" "$T/bad1"
+	differs "$S/inetd.conf" "$T/bad1"
 	run check_inetd "$T/bad1"
 	assert_failure
 	assert_line 'inetd: pop3: no program mail-pop'
 	sed '/^submission /s| -bs | -bx |' "$S/inetd.conf" >"$T/bad2"
-	! cmp -s "$S/inetd.conf" "$T/bad2"
+	differs "$S/inetd.conf" "$T/bad2"
 	run check_inetd "$T/bad2"
 	echo "$output"
 	assert_failure
 	assert_line --partial 'inetd submission (submission) on '
 	assert_line --regexp '^error=SMTPServerDisconnected'
 	sed '/^pop3s /s| -T$| -T -Q|' "$S/inetd.conf" >"$T/bad3"
-	! cmp -s "$S/inetd.conf" "$T/bad3"
+	differs "$S/inetd.conf" "$T/bad3"
 	run check_inetd "$T/bad3"
 	echo "$output"
 	assert_failure
@@ -646,7 +660,9 @@ check_units() {
 	[ "${cmd[0]}" = "$MAILKIT_BIN/mail-relay" ]
 	# Type=simple (the default): the ExecStart process is the daemon
 	[ -z "$(unit_value "$T/systemd/mail-relay.service" Type)" ]
-	start_bg relay env -i PATH=/usr/bin:/bin "${cmd[@]}" 2>"$T/relay.journal"
+	# systemd's clean environment (and the sanitizer settings of the test run)
+	start_bg relay env -i PATH=/usr/bin:/bin $(env | grep -E '^[A-Z]+SAN_OPTIONS=') \
+	    "${cmd[@]}" 2>"$T/relay.journal"
 	wait_delivered
 	pid=$(cat "$T/relay.pid")
 	kill -0 "$pid"
@@ -655,6 +671,18 @@ check_units() {
 }
 
 # ------------------------------------------------------------- scripts/demo
+
+# (bats: a "! cmd" that is not the last command of a test fails nothing)
+not_listening() {
+	if python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1" 2>/dev/null; then
+		echo "something still listens on 127.0.0.1:$1"
+		return 1
+	fi
+}
+
+differs() {
+	if cmp -s "$1" "$2"; then echo "$2: the change did not apply"; return 1; fi
+}
 
 # A port base whose six demo ports (BASE+110 ... BASE+995) are all free.
 free_base() {
@@ -696,7 +724,31 @@ PY
 	assert_line 'demo: every hop worked'
 	# its throw-away root is gone and nothing listens on its ports
 	[ -z "$(ls -A "$T/tmp")" ]
-	for p in 110 525 587 625 995; do
-		! python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' $((base + p)) 2>/dev/null
+	for p in 110 465 525 587 625 995; do
+		not_listening $((base + p))
+	done
+}
+
+@test "demo: stopped with SIGTERM in the middle, it stops both systems and removes its root" {
+	local base pid i
+	base=$(free_base)
+	mkdir -p "$T/tmp"
+	TMPDIR="$T/tmp" MAILKIT_PORT_BASE="$base" "$S/demo" >"$T/demo.out" 2>&1 3>&- &
+	pid=$!
+	for i in $(seq 1 100); do
+		grep -q '^== 1\.' "$T/demo.out" && break
+		sleep 0.1
+	done
+	grep -q '^== 1\.' "$T/demo.out"
+	python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' $((base + 587))
+	kill -TERM "$pid"
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then echo "demo still running"; return 1; fi
+	[ -z "$(ls -A "$T/tmp")" ]
+	for p in 110 465 525 587 625 995; do
+		not_listening $((base + p))
 	done
 }

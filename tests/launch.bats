@@ -752,3 +752,35 @@ PY
 		not_listening $((base + p))
 	done
 }
+
+# ------------------------------------------------------------- make install
+
+@test "install: every program and man page the launch files name is where make install puts it" {
+	local plan bindir mandir progs p f page
+	plan=$(make -C "$MAILKIT_SRC" -n --no-print-directory O="$(dirname "$MAILKIT_BIN")" \
+	    install DESTDIR=/DESTDIR)
+	bindir=$(sed -n 's|^install -d /DESTDIR\(/.*sbin\)$|\1|p' <<<"$plan")
+	[ "$bindir" = /usr/local/sbin ]
+	progs=" $(grep '^install -m 755 ' <<<"$plan" | tr ' ' '\n' | grep '/bin/' | xargs -n 1 basename | tr '\n' ' ') "
+	[[ $progs == *" mail-submit "* ]]
+	mandir=$(grep -o 'install -d /DESTDIR[^;]*/man\$s' <<<"$plan" | sed 's|install -d /DESTDIR||; s|/man\$s$||')
+	[ "$mandir" = /usr/local/share/man ]
+	# the programs: $BIN/NAME with BIN defaulting to bindir, bindir/NAME
+	for f in "$S"/service/*/run; do
+		grep -qx "BIN=\${MAILKIT_SBIN:-$bindir}" "$f"
+		for p in $(grep -o '"\$BIN/[a-z0-9-]*"' "$f" | sed 's|"$BIN/||; s|"||'); do
+			[[ $progs == *" $p "* ]] || { echo "$f: $p is not installed"; return 1; }
+		done
+	done
+	for p in $(cat "$S/inetd.conf" "$S"/systemd/* | grep -v '^#' | grep -o '/usr/local/sbin[^ ]*'); do
+		[ "$p" != "$bindir" ] || continue	# mail-relay -b
+		[ "${p%/*}" = "$bindir" ] || { echo "$p: not in $bindir"; return 1; }
+		[[ $progs == *" ${p##*/} "* ]] || { echo "$p: not installed"; return 1; }
+	done
+	# the man pages of Documentation= (systemd-analyze verify ran with --man=no)
+	for page in $(sed -n 's/^Documentation=//p' "$S"/systemd/* | tr ' ' '\n' | sort -u); do
+		f=$(sed -E 's/^man:([a-z0-9-]+)\(([0-9])\)$/man\/\1.\2/' <<<"$page")
+		grep -qF " $f;" <<<"$plan" || grep -qF " $f " <<<"$plan" ||
+			{ echo "$page: $f is not installed"; return 1; }
+	done
+}

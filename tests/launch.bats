@@ -106,14 +106,14 @@ client() { python3 "$T/client.py" "$@"; }
 # run a "stream tcp nowait" line: accept on 127.0.0.1:PORT, fork, the
 # connection on fd 0 and 1 and, for inetd, fd 2 (STDERR = socket); for
 # systemd's StandardError=journal, STDERR = FILE instead.  Then execv(SERVER,
-# ARGV) with a clean environment (PATH, and the sanitizer settings of the
-# test run) and the default signal dispositions.
+# ARGV) with a clean environment (PATH, or $INETD_PATH, and the sanitizer
+# settings of the test run) and the default signal dispositions.
 #   mini_inetd PORT socket|FILE SERVER ARGV0 ARG...
 write_inetd() {
 	cat >"$T/inetd.py" <<'PY'
 import os, signal, socket, sys
 port, err, server, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
-env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
+env = {"PATH": os.environ.get("INETD_PATH", "/usr/sbin:/usr/bin:/sbin:/bin")}
 env.update({k: v for k, v in os.environ.items() if k.endswith("SAN_OPTIONS")})
 ls = socket.socket()
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -285,7 +285,7 @@ svc_role() {
 # directory, exec ./run), with MAILKIT_ROOT and MAILKIT_SBIN unset.
 svc_start() {
 	start_bg "svc-$1" env -u MAILKIT_ROOT -u MAILKIT_SBIN \
-	    sh -c 'cd "$1" && exec ./run' run "$T/service/$1" >"$T/$1.out" 2>&1
+	    sh -c 'cd "$1" && exec ./run' run "$T/service/$1" >"$T/$1.out" 2>&1 3>&-
 }
 
 @test "service: every directory has an executable run and log/run that sh accepts" {
@@ -457,13 +457,19 @@ inetd_lines() { grep -vE '^[[:space:]]*(#|$)' "$1"; }
 # server is /bin/sh running "$@" of one of our programs with its log
 # lines (stderr) sent to logger, or one of our programs directly; the
 # service's port is the role's port; then the line, with the installation
-# paths replaced (the copy $T/inetd.test: /usr/local/sbin/ -> $MAILKIT_BIN/,
-# /var/lib/mailkit -> $ROOT, "-u mailkit" -> "-u nobody", each on every
-# line), is served by mini_inetd and must greet and do one transaction.
+# paths replaced (/usr/local/sbin/ -> $MAILKIT_BIN/, /var/lib/mailkit ->
+# $ROOT, "-u mailkit" -> "-u nobody", each present on every line), is
+# served by mini_inetd and must greet and do one transaction, and the
+# program's log lines must reach syslog through logger (a stand-in on PATH
+# that appends to $T/syslog: no syslog daemon here) with the program's tag.
 check_inetd() {
-	local file=$1 n=0 want line svc type proto wait user server prog role port words
+	local file=$1 n=0 i want line svc type proto wait user server prog role port words
 	local -a argv
 	local -a all
+	mkdir -p "$T/fakebin"
+	printf '#!/bin/sh\n{ echo "args: $*"; cat; } >>"%s/syslog"\n' "$T" >"$T/fakebin/logger"
+	chmod +x "$T/fakebin/logger"
+	export INETD_PATH="$T/fakebin:/usr/sbin:/usr/bin:/sbin:/bin"
 	mapfile -t all < <(inetd_lines "$file")
 	for line in "${all[@]}"; do
 		read -r svc type proto wait user server words <<<"$line"
@@ -502,6 +508,14 @@ check_inetd() {
 		if [ "$role" = smtp ]; then
 			grep -q '^relay=554 5\.7\.1 ' "$T/inetd-$svc.out" || { echo "inetd: $svc relays"; return 1; }
 		fi
+		for i in $(seq 1 30); do
+			grep -q "^args: -pmail.info -t${prog##*/}\$" "$T/syslog" 2>/dev/null &&
+				grep -qE "^prog=${prog##*/} .*event=(disconnect|logout)" "$T/syslog" && break
+			sleep 0.1
+		done
+		grep -qE "^prog=${prog##*/} .*event=(disconnect|logout)" "$T/syslog" ||
+			{ echo "inetd: $svc: no log lines through logger"; return 1; }
+		rm -f "$T/syslog"
 	done
 	[ "$n" -eq 5 ] || { echo "inetd: $n lines, expected 5"; return 1; }
 }
@@ -662,7 +676,7 @@ check_units() {
 	[ -z "$(unit_value "$T/systemd/mail-relay.service" Type)" ]
 	# systemd's clean environment (and the sanitizer settings of the test run)
 	start_bg relay env -i PATH=/usr/bin:/bin $(env | grep -E '^[A-Z]+SAN_OPTIONS=') \
-	    "${cmd[@]}" 2>"$T/relay.journal"
+	    "${cmd[@]}" 2>"$T/relay.journal" 3>&-
 	wait_delivered
 	pid=$(cat "$T/relay.pid")
 	kill -0 "$pid"

@@ -30,6 +30,15 @@ mkdirs_parent(const char *path)
 	return sf_mkdirs(dir, 0700);
 }
 
+/* The new mbox is written here.  One name per mailbox is enough: the
+ * session lock admits one session, so one rewrite, at a time; and a
+ * copy left by a crash is found (and removed) by the next session. */
+static int
+tmp_path(const struct mbx *m, char *tmp, size_t size)
+{
+	return str_fmt(tmp, size, "%s.pop3tmp", m->path);
+}
+
 static int
 session_lock(struct mbx *m, const char **err)
 {
@@ -68,12 +77,16 @@ lock_mbox(struct mbx *m, struct mboxlock *l, const char **err)
 int
 mbox_open(struct mbx *m, const char **err)
 {
+	char tmp[PATH_MAX];
 	struct mboxlock l;
 	struct stat st;
 	int r;
 
 	if (session_lock(m, err) < 0)
 		return -1;
+	/* a rewrite that a crash cut short: the mbox itself is whole */
+	if (tmp_path(m, tmp, sizeof tmp) == 0)
+		(void)unlink(tmp);
 	m->fd = open(m->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (m->fd < 0) {
 		*err = "cannot open the mailbox";
@@ -168,8 +181,7 @@ rewrite(struct mbx *m, const struct stat *st)
 	char tmp[PATH_MAX];
 	int out;
 
-	if (str_fmt(tmp, sizeof tmp, "%s.pop3tmp.%ld", m->path,
-	    (long)getpid()) < 0)
+	if (tmp_path(m, tmp, sizeof tmp) < 0)
 		return -1;
 	(void)unlink(tmp);
 	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
@@ -183,6 +195,7 @@ rewrite(struct mbx *m, const struct stat *st)
 		unlink(tmp);
 		return -1;
 	}
+	mbx_test_crash("pop3-update-mbox-before-rename");
 	if (close(out) < 0 || rename(tmp, m->path) < 0) {
 		unlink(tmp);
 		return -1;

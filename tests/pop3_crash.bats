@@ -210,3 +210,27 @@ p.quit()
 	cur_is 1 2 3 4
 	[ -f "$BOX/mailkit-pop3-update" ]
 }
+
+@test "crash: an mbox rewrite killed before its rename leaves the old mbox whole; the next login removes the copy" {
+	for i in 1 2 3; do
+		deliver bob@example.test "$BATS_TEST_TMPDIR/m$i"
+	done
+	mbox=$ROOT/mail/example.test/bob
+	cp "$mbox" "$BATS_TEST_TMPDIR/bob.before"
+	run env MAILKIT_TEST_CRASH=pop3-update-mbox-before-rename mail-pop3 -r "$ROOT" \
+	    <<<$'USER bob@example.test\r\nPASS secret\r\nDELE 2\r\nQUIT\r\n' 2>>"$BATS_TEST_TMPDIR/pop3.log"
+	assert_failure 137
+	refute_output --partial "+OK bye"
+	# the copy without message 2 was written, the mbox is untouched
+	[ -f "$mbox.pop3tmp" ]
+	cmp "$BATS_TEST_TMPDIR/bob.before" "$mbox"
+	run pop3 <<<$'USER bob@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r'
+	assert_line --regexp '^\+OK 3 [0-9]+$'
+	[ ! -e "$mbox.pop3tmp" ]
+	cmp "$BATS_TEST_TMPDIR/bob.before" "$mbox"
+	# and a rewrite works as ever
+	run pop3 <<<$'USER bob@example.test\r\nPASS secret\r\nDELE 2\r\nQUIT\r'
+	run pop3 <<<$'USER bob@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r'
+	assert_line --regexp '^\+OK 2 [0-9]+$'
+	[ ! -e "$mbox.pop3tmp" ]
+}

@@ -31,6 +31,10 @@ int tls_server_available(const char *root);
  * reason in err. */
 struct tls *tls_server_start(struct io *io, const char *root, char *err,
     size_t errsize);
+/* The same for a server program: a failure is logged as one line,
+ * event=tls-failed ip=IP error=REASON. */
+struct tls *tls_server_start_logged(struct io *io, const char *root,
+    const char *ip);
 
 /* Handshake as client.  sni, the peer's name, may be NULL.  A host name
  * is sent as SNI; an IP address is not (RFC 6066).  verify: check the

@@ -54,17 +54,8 @@ pop3_cmd_capa(struct pop3 *p, char *arg)
 int
 pop3_tls_start(struct pop3 *p)
 {
-	char err[256];
-	struct logrec r;
-
-	p->tls = tls_server_start(p->io, p->c->root, err, sizeof err);
-	if (p->tls != NULL)
-		return 0;
-	log_begin(&r, "tls-failed");
-	log_str(&r, "ip", p->c->remote_ip);
-	log_str(&r, "error", err);
-	log_end(&r);
-	return -1;
+	p->tls = tls_server_start_logged(p->io, p->c->root, p->c->remote_ip);
+	return p->tls != NULL ? 0 : -1;
 }
 
 int

@@ -190,17 +190,8 @@ log_event(struct smtp *s, const char *event)
 static int
 start_implicit_tls(struct smtp *s)
 {
-	char err[256];
-	struct logrec r;
-
-	s->tls = tls_server_start(s->io, s->c->root, err, sizeof err);
-	if (s->tls != NULL)
-		return 0;
-	log_begin(&r, "tls-failed");
-	log_str(&r, "ip", s->c->remote_ip);
-	log_str(&r, "error", err);
-	log_end(&r);
-	return -1;
+	s->tls = tls_server_start_logged(s->io, s->c->root, s->c->remote_ip);
+	return s->tls != NULL ? 0 : -1;
 }
 
 int

@@ -4,25 +4,20 @@
 #include "tls.h"
 
 static void
-log_tls(struct smtp *s, const char *event, const char *err)
+log_started(struct smtp *s)
 {
 	struct logrec r;
 
-	log_begin(&r, event);
+	log_begin(&r, "tls");
 	log_str(&r, "ip", s->c->remote_ip);
-	if (err != NULL)
-		log_str(&r, "error", err);
-	else {
-		log_str(&r, "version", tls_version(s->tls));
-		log_str(&r, "cipher", tls_cipher(s->tls));
-	}
+	log_str(&r, "version", tls_version(s->tls));
+	log_str(&r, "cipher", tls_cipher(s->tls));
 	log_end(&r);
 }
 
 int
 smtp_cmd_starttls(struct smtp *s, char *arg)
 {
-	char err[256];
 	size_t dropped;
 
 	if (*arg != '\0')
@@ -36,15 +31,14 @@ smtp_cmd_starttls(struct smtp *s, char *arg)
 		return s->end = "io-error", 1;
 	/* what the client pipelined behind STARTTLS was sent in clear */
 	dropped = io_discard_input(s->io);
-	s->tls = tls_server_start(s->io, s->c->root, err, sizeof err);
+	s->tls = tls_server_start_logged(s->io, s->c->root, s->c->remote_ip);
 	if (s->tls == NULL) {
-		log_tls(s, "tls-failed", err);
 		s->end = "tls-failed";
 		return 1;
 	}
 	if (dropped > 0)
 		smtp_log_reject(s, "starttls", "pipelined input discarded");
 	smtp_reset_all(s);
-	log_tls(s, "tls", NULL);
+	log_started(s);
 	return 0;
 }

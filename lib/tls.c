@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "conf.h"
+#include "log.h"
 #include "ossl.h"
 #include "str.h"
 #include "tls.h"
@@ -229,6 +230,23 @@ tls_server_start(struct io *io, const char *root, char *err, size_t errsize)
 		return NULL;
 	}
 	return attach(t, ossl.SSL_accept(t->ssl), err, errsize);
+}
+
+struct tls *
+tls_server_start_logged(struct io *io, const char *root, const char *ip)
+{
+	struct logrec r;
+	struct tls *t;
+	char err[256];
+
+	t = tls_server_start(io, root, err, sizeof err);
+	if (t != NULL)
+		return t;
+	log_begin(&r, "tls-failed");
+	log_str(&r, "ip", ip);
+	log_str(&r, "error", err);
+	log_end(&r);
+	return NULL;
 }
 
 static int

@@ -529,3 +529,16 @@ sys.stdout.write(p.stdout.read().decode().replace("\r", ""))
 	assert_line "Subject: test 1"
 	assert_line "+OK 0 messages deleted, 1 left"
 }
+
+@test "pop3: plain text on the implicit TLS port, or after STLS +OK: the session ends, tls-failed is logged with the reason" {
+	pop3_tls
+	run pop3 -T <<<$'USER alice@example.test\r\nQUIT\r'
+	refute_output --partial "+OK"
+	grep -q '^prog=mail-pop3 .*event=tls-failed ip=.* error=' "$BATS_TEST_TMPDIR/pop3.log"
+	: >"$BATS_TEST_TMPDIR/pop3.log"
+	run pop3 <<<$'STLS\r\nUSER alice@example.test\r\nQUIT\r'
+	# the greeting and the go-ahead for STLS, nothing after
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == "+OK"* && "${lines[1]}" == "+OK"* ]]
+	grep -q '^prog=mail-pop3 .*event=tls-failed ip=.* error=' "$BATS_TEST_TMPDIR/pop3.log"
+}

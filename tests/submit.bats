@@ -303,6 +303,20 @@ PY
 	assert_line --regexp "^221 "
 }
 
+@test "a client that is not TLS after STARTTLS 220, or on the implicit TLS port: session ends, log says tls-failed and why" {
+	make_cert
+	# plain text where the ClientHello should be
+	smtp "${H}STARTTLS\r\nMAIL FROM:<a@remote.test>\r\nQUIT\r\n"
+	assert_line "220 2.0.0 ready to start TLS"
+	refute_line --regexp "^250 2\.1\.0"
+	grep -q '^prog=mail-submit .*event=tls-failed ip=.* error=' "$BATS_TEST_TMPDIR/log"
+	[ "$(queued)" -eq 0 ]
+	# -T: the handshake comes first
+	run bash -c 'printf "EHLO x\r\nQUIT\r\n" | "$MAILKIT_BIN/mail-submit" -bs -T 2>"$BATS_TEST_TMPDIR/log2"'
+	refute_output --partial "220 "
+	grep -q '^prog=mail-submit .*event=tls-failed ip=.* error=' "$BATS_TEST_TMPDIR/log2"
+}
+
 @test "content filter: rewrites the message (exit 0)" {
 	printf '#!/bin/sh\necho "X-Filtered: yes\r"\nexec cat\n' >"$ROOT/filter.sh"
 	chmod +x "$ROOT/filter.sh"

@@ -16,6 +16,9 @@ int sf_write_atomic(const char *path, const void *data, size_t n,
     mode_t mode);
 /* fsync the directory at path. 0 or -1. */
 int sf_fsync_dir(const char *path);
+/* The directory that holds path ("." for a bare name, "/" for a name
+ * at the root) into out. 0 or -1. */
+int sf_parent(const char *path, char *out, size_t size);
 /* fsync the directory that holds path. 0 or -1. */
 int sf_fsync_parent(const char *path);
 /* rename from -> to, then fsync the directory of to (and of from when

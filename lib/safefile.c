@@ -25,8 +25,8 @@ sf_fsync_dir(const char *path)
 	return r;
 }
 
-static int
-parent_of(const char *path, char *out, size_t size)
+int
+sf_parent(const char *path, char *out, size_t size)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -42,7 +42,7 @@ sf_fsync_parent(const char *path)
 {
 	char dir[PATH_MAX];
 
-	if (parent_of(path, dir, sizeof dir) < 0)
+	if (sf_parent(path, dir, sizeof dir) < 0)
 		return -1;
 	return sf_fsync_dir(dir);
 }
@@ -54,7 +54,7 @@ sf_rename_durable(const char *from, const char *to)
 
 	if (rename(from, to) < 0)
 		return -1;
-	if (parent_of(from, a, sizeof a) < 0 || parent_of(to, b, sizeof b) < 0)
+	if (sf_parent(from, a, sizeof a) < 0 || sf_parent(to, b, sizeof b) < 0)
 		return -1;
 	if (sf_fsync_dir(b) < 0)
 		return -1;

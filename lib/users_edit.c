@@ -303,15 +303,9 @@ users_edit_set_extra(struct users_edit *u, const char *address,
 static int
 owner_of_dir(const char *path, struct stat *st)
 {
-	char dir[PATH_MAX], *slash;
+	char dir[PATH_MAX];
 
-	if (str_copy(dir, sizeof dir, path) < 0)
-		return -1;
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		return stat(".", st);
-	*slash = '\0';
-	return stat(dir[0] ? dir : "/", st);
+	return sf_parent(path, dir, sizeof dir) < 0 ? -1 : stat(dir, st);
 }
 
 static int

@@ -60,3 +60,15 @@ wait_port() {
 	done
 	return 1
 }
+
+# same_listing A B: two queue listings (mail-queue list, sendmail -bp)
+# are the same, line for line, except the age column of "message" lines,
+# which may have moved on by a second or two between the two runs (it
+# counts from now); those ages must stay within 2 s of each other.
+same_listing() {
+	local strip='BEGIN { FS = OFS = "\t" } $1 == "message" { $4 = "AGE" } { print }'
+	cmp <(awk "$strip" "$1") <(awk "$strip" "$2") || return 1
+	paste <(awk -F'\t' '$1 == "message" { print $4 }' "$1") \
+	    <(awk -F'\t' '$1 == "message" { print $4 }' "$2") |
+	    awk '{ d = $2 - $1; if (d < 0) d = -d; if (d > 2) bad = 1 } END { exit bad }'
+}
